@@ -1,0 +1,81 @@
+import CTranslate
+
+/// Pointer plumbing shared by the exports: reading inputs, writing errors and outputs.
+enum CBuffers {
+    /// Copies `(ptr, len)` into an array; nil when ptr is NULL but len is not 0.
+    static func bytes(_ ptr: UnsafePointer<UInt8>?, _ len: Int) -> [UInt8]? {
+        if len == 0 { return [] }
+        guard let ptr else { return nil }
+        return Array(UnsafeBufferPointer(start: ptr, count: len))
+    }
+
+    /// Fills a caller-owned apx_error (if any) and returns the status.
+    @discardableResult
+    static func fail(_ error: UnsafeMutablePointer<apx_error>?, _ e: TranslateError) -> apx_status {
+        guard let error else { return e.status.rawValue }
+        error.pointee.code = e.status.rawValue
+        error.pointee.offset = Int64(e.offset)
+        copyCString(e.message, into: &error.pointee.message)
+        copyCString(e.path, into: &error.pointee.path)
+        return e.status.rawValue
+    }
+
+    static func argument(_ error: UnsafeMutablePointer<apx_error>?, _ message: String) -> apx_status {
+        fail(error, TranslateError(.argument, message))
+    }
+
+    /// Copies UTF-8 into a fixed C char array, truncating at a character boundary, NUL-terminated.
+    static func copyCString<T>(_ s: String, into tuple: inout T) {
+        withUnsafeMutableBytes(of: &tuple) { raw in
+            guard raw.count > 0 else { return }
+            var n = min(s.utf8.count, raw.count - 1)
+            let utf8 = Array(s.utf8)
+            while n > 0 && n < utf8.count && (utf8[n] & 0xC0) == 0x80 { n -= 1 }
+            for i in 0..<n { raw[i] = utf8[i] }
+            raw[n] = 0
+        }
+    }
+
+    /// A malloc'd copy (never NULL for a non-empty input unless allocation fails).
+    static func mallocCopy(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
+        guard !bytes.isEmpty else { return nil }
+        guard let p = malloc(bytes.count)?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { p.update(from: base, count: bytes.count) }
+        }
+        return p
+    }
+
+    /// Fills an apx_output. Returns false when allocation failed.
+    static func setOutput(_ out: UnsafeMutablePointer<apx_output>, body: [UInt8], warnings: [String], status: Int) -> Bool {
+        let data = mallocCopy(body)
+        if !body.isEmpty && data == nil { return false }
+        var w: UnsafeMutablePointer<CChar>? = nil
+        var wlen = 0
+        if !warnings.isEmpty {
+            let text = Array(warnings.joined(separator: "\n").utf8)
+            guard let p = malloc(text.count + 1)?.assumingMemoryBound(to: CChar.self) else {
+                free(data)
+                return false
+            }
+            for (i, b) in text.enumerated() { p[i] = CChar(bitPattern: b) }
+            p[text.count] = 0
+            w = p
+            wlen = text.count
+        }
+        out.pointee.data = data
+        out.pointee.len = body.count
+        out.pointee.warnings = w
+        out.pointee.warnings_len = wlen
+        out.pointee.http_status = Int32(clamping: status)
+        return true
+    }
+
+    static func format(_ raw: apx_format) -> Format? { Format(rawValue: raw) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,0 +1,118 @@
+/// The immutable translator behind `apx_translator`: configuration plus the one-shot
+/// translations. Shareable across threads.
+public final class Translator: Sendable {
+    public let config: TranslatorConfig
+
+    public init(config: TranslatorConfig) { self.config = config }
+
+    public convenience init(configJSON: [UInt8]) throws(TranslateError) {
+        self.init(config: try TranslatorConfig.parse(configJSON))
+    }
+
+    public struct Output: Sendable {
+        public var body: [UInt8]
+        public var warnings: [String]
+        public var status: Int = 0
+    }
+
+    public func translateRequest(from: Format, to: Format, body: [UInt8]) throws(TranslateError) -> (Output, Exchange) {
+        let doc = try JSONDocument.parse(body)
+        let root = doc.root
+        guard root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(root.kindDescription)") }
+        var ctx = TranslationContext(config: config)
+        if from == to {
+            return try passthroughRequest(format: from, doc: doc, ctx: ctx)
+        }
+        var request = try codec(for: from).decodeRequest(root, &ctx)
+        let clientModel = request.model
+        request.model = config.mapModel(clientModel)
+        ctx.clientModel = clientModel
+        ctx.includeUsage = request.includeUsage
+        ctx.inputTokens = TokenEstimate.request(request)
+        let out = try codec(for: to).encodeRequest(request, &ctx)
+        let exchange = Exchange(clientFormat: from, upstreamFormat: to, clientModel: clientModel,
+                                upstreamModel: request.model, stream: request.stream,
+                                includeUsage: request.includeUsage, toolNames: ctx.toolNames,
+                                inputTokens: ctx.inputTokens)
+        return (Output(body: out, warnings: ctx.diagnostics.warnings), exchange)
+    }
+
+    /// Same format on both sides: every byte is kept except the model name.
+    private func passthroughRequest(format: Format, doc: JSONDocument, ctx: TranslationContext) throws(TranslateError) -> (Output, Exchange) {
+        let root = doc.root
+        var out = doc.bytes
+        var clientModel = ""
+        var upstreamModel = ""
+        if let model = root["model"] {
+            guard let name = model.string else { throw TranslateError.invalid("model", "expected a string, got \(model.kindDescription)") }
+            clientModel = name
+            upstreamModel = config.mapModel(name)
+            if upstreamModel != name {
+                var w = JSONWriter()
+                w.string(upstreamModel)
+                let start = model.offset
+                out = Array(doc.bytes[0..<start]) + w.bytes + Array(doc.bytes[(start + model.raw.count)...])
+            }
+        }
+        let stream = root["stream"]?.bool ?? false
+        let includeUsage = root["stream_options"]?["include_usage"]?.bool ?? false
+        var scratch = ctx
+        let estimate = (try? codec(for: format).decodeRequest(root, &scratch)).map(TokenEstimate.request) ?? doc.bytes.count / 4
+        let exchange = Exchange(clientFormat: format, upstreamFormat: format, clientModel: clientModel,
+                                upstreamModel: upstreamModel, stream: stream, includeUsage: includeUsage,
+                                toolNames: ToolNameMap(), inputTokens: estimate)
+        return (Output(body: out, warnings: []), exchange)
+    }
+
+    public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: [UInt8]) throws(TranslateError) -> Output {
+        let doc = try JSONDocument.parse(body)
+        var ctx = exchange?.context(config: config) ?? TranslationContext(config: config)
+        if from == to {
+            return Output(body: passthroughResponseModel(doc: doc, clientModel: exchange?.clientModel), warnings: [])
+        }
+        var response = try codec(for: from).decodeResponse(doc.root, &ctx)
+        if let m = ctx.clientModel { response.model = m }
+        if !ctx.toolNames.isEmpty {
+            for i in response.content.indices {
+                if case .toolCall(var call) = response.content[i] {
+                    call.name = ctx.toolNames.original(call.name)
+                    response.content[i] = .toolCall(call)
+                }
+            }
+        }
+        let out = try codec(for: to).encodeResponse(response, &ctx)
+        return Output(body: out, warnings: ctx.diagnostics.warnings)
+    }
+
+    /// Passthrough responses report the client's model name, nothing else changes.
+    private func passthroughResponseModel(doc: JSONDocument, clientModel: String?) -> [UInt8] {
+        guard let clientModel, let model = doc.root["model"], model.isString, !model.stringEquals(clientModel) else { return doc.bytes }
+        var w = JSONWriter()
+        w.string(clientModel)
+        let start = model.offset
+        return Array(doc.bytes[0..<start]) + w.bytes + Array(doc.bytes[(start + model.raw.count)...])
+    }
+
+    public func translateError(exchange: Exchange?, from: Format, to: Format, status: Int, body: [UInt8]) -> Output {
+        if from == to {
+            return Output(body: body, warnings: [], status: status)
+        }
+        let error = codec(for: from).decodeError(status: status, body: body)
+        let (outStatus, out) = codec(for: to).encodeError(error)
+        return Output(body: out, warnings: [], status: outStatus)
+    }
+
+    public static func buildError(format: Format, status: Int, message: String) -> Output {
+        let error = NError(kind: NError.kind(forStatus: status), status: status, message: message)
+        let (outStatus, out) = codec(for: format).encodeError(error)
+        return Output(body: out, warnings: [], status: outStatus)
+    }
+
+    public func countTokens(format: Format, body: [UInt8]) throws(TranslateError) -> Int {
+        let doc = try JSONDocument.parse(body)
+        guard doc.root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(doc.root.kindDescription)") }
+        var ctx = TranslationContext(config: config)
+        let request = try codec(for: format).decodeRequest(doc.root, &ctx)
+        return TokenEstimate.request(request)
+    }
+}

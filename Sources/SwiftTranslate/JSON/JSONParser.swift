@@ -1,0 +1,245 @@
+/// Strict RFC 8259 parser producing the tape of a `JSONDocument`.
+/// Iterative (an explicit container stack), so deep input cannot overflow the machine stack.
+struct JSONParser {
+    let bytes: [UInt8]
+    let maxDepth: Int
+    var pos = 0
+    var nodes: [JSONNode] = []
+    /// Indices (into `nodes`) of the open containers.
+    var stack: [Int] = []
+
+    init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+        nodes.reserveCapacity(bytes.count / 8 + 4)
+    }
+
+    private func fail(_ message: String, at offset: Int) -> TranslateError {
+        TranslateError(.json, "invalid JSON: \(message) at byte \(offset)", offset: offset)
+    }
+
+    mutating func parse() throws(TranslateError) -> [JSONNode] {
+        skipWhitespace()
+        try parseValueStart()
+        while !stack.isEmpty {
+            try parseContainerContinuation()
+        }
+        skipWhitespace()
+        if pos != bytes.count {
+            throw fail("unexpected \(describe(pos)) after the top-level value", at: pos)
+        }
+        return nodes
+    }
+
+    private func describe(_ at: Int) -> String {
+        guard at < bytes.count else { return "end of input" }
+        let b = bytes[at]
+        if b >= 0x21 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
+        return "byte 0x\(String(b, radix: 16))"
+    }
+
+    private mutating func skipWhitespace() {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
+        }
+    }
+
+    /// Parses a scalar completely, or opens a container (pushing it on the stack).
+    private mutating func parseValueStart() throws(TranslateError) {
+        guard pos < bytes.count else { throw fail("expected a value but found end of input", at: pos) }
+        if let top = stack.last, nodes[top].kind == .array { nodes[top].count += 1 }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            if stack.count >= maxDepth {
+                throw TranslateError(.limit, "JSON nesting deeper than \(maxDepth) at byte \(pos)", offset: pos)
+            }
+            let kind: JSONKind = bytes[pos] == UInt8(ascii: "{") ? .object : .array
+            stack.append(nodes.count)
+            nodes.append(JSONNode(kind: kind, escaped: false, start: pos, end: pos, next: 0, count: 0))
+            pos += 1
+            skipWhitespace()
+            let close: UInt8 = kind == .object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            if pos < bytes.count && bytes[pos] == close {
+                pos += 1
+                closeTop()
+            } else if kind == .object {
+                try parseKey()
+            } else {
+                try parseValueStart()
+            }
+        case UInt8(ascii: "\""):
+            try parseString()
+        case UInt8(ascii: "t"):
+            try literal("true", .true)
+        case UInt8(ascii: "f"):
+            try literal("false", .false)
+        case UInt8(ascii: "n"):
+            try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try parseNumber()
+        default:
+            throw fail("expected a value but found \(describe(pos))", at: pos)
+        }
+    }
+
+    /// After a value inside the innermost open container: a comma and the next item, or the end.
+    private mutating func parseContainerContinuation() throws(TranslateError) {
+        guard let top = stack.last else { return }
+        skipWhitespace()
+        let isObject = nodes[top].kind == .object
+        guard pos < bytes.count else {
+            throw fail("unterminated \(isObject ? "object" : "array") opened at byte \(nodes[top].start)", at: pos)
+        }
+        let b = bytes[pos]
+        if b == UInt8(ascii: ",") {
+            pos += 1
+            skipWhitespace()
+            if isObject { try parseKey() } else { try parseValueStart() }
+        } else if b == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+            pos += 1
+            closeTop()
+        } else {
+            throw fail("expected ',' or '\(isObject ? "}" : "]")' but found \(describe(pos))", at: pos)
+        }
+    }
+
+    /// Parses `"key" :` and then starts the member's value.
+    private mutating func parseKey() throws(TranslateError) {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
+            throw fail("expected a string key but found \(describe(pos))", at: pos)
+        }
+        try parseString()
+        skipWhitespace()
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
+            throw fail("expected ':' but found \(describe(pos))", at: pos)
+        }
+        pos += 1
+        skipWhitespace()
+        if let top = stack.last { nodes[top].count += 1 }
+        try parseValueStart()
+    }
+
+    private mutating func closeTop() {
+        guard let top = stack.popLast() else { return }
+        nodes[top].end = pos
+        nodes[top].next = nodes.count
+    }
+
+    private mutating func literal(_ word: StaticString, _ kind: JSONKind) throws(TranslateError) {
+        let start = pos
+        let w = word.utf8Start
+        let n = word.utf8CodeUnitCount
+        guard bytes.count - pos >= n else { throw fail("invalid literal", at: start) }
+        for i in 0..<n where bytes[pos + i] != w[i] {
+            throw fail("invalid literal", at: start)
+        }
+        pos += n
+        nodes.append(JSONNode(kind: kind, escaped: false, start: start, end: pos, next: nodes.count + 1, count: 0))
+    }
+
+    private mutating func parseNumber() throws(TranslateError) {
+        let start = pos
+        if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+        guard pos < bytes.count else { throw fail("incomplete number", at: start) }
+        if bytes[pos] == UInt8(ascii: "0") {
+            pos += 1
+        } else if bytes[pos] >= UInt8(ascii: "1") && bytes[pos] <= UInt8(ascii: "9") {
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        } else {
+            throw fail("invalid number", at: start)
+        }
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
+            pos += 1
+            guard pos < bytes.count && isDigit(bytes[pos]) else { throw fail("a digit must follow '.'", at: pos) }
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        }
+        if pos < bytes.count && (bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")) {
+            pos += 1
+            if pos < bytes.count && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
+            guard pos < bytes.count && isDigit(bytes[pos]) else { throw fail("a digit must follow the exponent", at: pos) }
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        }
+        nodes.append(JSONNode(kind: .number, escaped: false, start: start, end: pos, next: nodes.count + 1, count: 0))
+    }
+
+    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+
+    /// Validates a string (escapes and UTF-8) and records its content range.
+    private mutating func parseString() throws(TranslateError) {
+        let open = pos
+        pos += 1
+        let start = pos
+        var escaped = false
+        let count = bytes.count
+        while pos < count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: pos, next: nodes.count + 1, count: 0))
+                pos += 1
+                return
+            } else if b == UInt8(ascii: "\\") {
+                escaped = true
+                pos += 1
+                guard pos < count else { break }
+                switch bytes[pos] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    pos += 1
+                case UInt8(ascii: "u"):
+                    guard count - pos > 4 else { throw fail("incomplete \\u escape", at: pos - 1) }
+                    for i in 1...4 where hexValue(bytes[pos + i]) == nil {
+                        throw fail("invalid \\u escape", at: pos - 1)
+                    }
+                    pos += 5
+                default:
+                    throw fail("invalid escape '\\\(describe(pos))'", at: pos - 1)
+                }
+            } else if b < 0x20 {
+                throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: pos)
+            } else if b < 0x80 {
+                pos += 1
+            } else {
+                try validateUTF8Sequence()
+            }
+        }
+        throw fail("unterminated string opened at byte \(open)", at: count)
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `pos` (Unicode table 3-7) and steps over it.
+    private mutating func validateUTF8Sequence() throws(TranslateError) {
+        let b0 = bytes[pos]
+        var need: Int
+        var lo: UInt8 = 0x80
+        var hi: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: need = 2; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: need = 2
+        case 0xED: need = 2; hi = 0x9F
+        case 0xF0: need = 3; lo = 0x90
+        case 0xF1...0xF3: need = 3
+        case 0xF4: need = 3; hi = 0x8F
+        default: throw fail("invalid UTF-8 byte 0x\(String(b0, radix: 16))", at: pos)
+        }
+        guard bytes.count - pos > need else { throw fail("truncated UTF-8 sequence", at: pos) }
+        let b1 = bytes[pos + 1]
+        guard b1 >= lo && b1 <= hi else { throw fail("invalid UTF-8 sequence", at: pos) }
+        var i = 2
+        while i <= need {
+            let b = bytes[pos + i]
+            guard b >= 0x80 && b <= 0xBF else { throw fail("invalid UTF-8 sequence", at: pos) }
+            i += 1
+        }
+        pos += need + 1
+    }
+}
+
+@inline(__always) func hexValue(_ b: UInt8) -> UInt32? {
+    switch b {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(b - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(b - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(b - UInt8(ascii: "A") + 10)
+    default: return nil
+    }
+}

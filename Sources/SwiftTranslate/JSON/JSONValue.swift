@@ -1,0 +1,271 @@
+/// A cheap view of one value of a `JSONDocument` (the document plus a tape index).
+public struct JSONValue: @unchecked Sendable {
+    let doc: JSONDocument
+    let index: Int
+
+    @inline(__always) var node: JSONNode { doc.nodes[index] }
+
+    public var kind: JSONKind { node.kind }
+    public var isNull: Bool { node.kind == .null }
+    public var isObject: Bool { node.kind == .object }
+    public var isArray: Bool { node.kind == .array }
+    public var isString: Bool { node.kind == .string }
+
+    /// Byte offset of the value in the input.
+    public var offset: Int { node.kind == .string ? node.start - 1 : node.start }
+
+    /// The value's exact input text (strings include their quotes).
+    public var raw: ArraySlice<UInt8> {
+        let n = node
+        if n.kind == .string { return doc.bytes[(n.start - 1)..<(n.end + 1)] }
+        return doc.bytes[n.start..<n.end]
+    }
+
+    /// Number of members (object) or elements (array); 0 for scalars.
+    public var count: Int { node.count }
+
+    // MARK: scalars
+
+    public var bool: Bool? {
+        switch node.kind {
+        case .true: return true
+        case .false: return false
+        default: return nil
+        }
+    }
+
+    /// The decoded string, or nil when this is not a string.
+    public var string: String? {
+        let n = node
+        guard n.kind == .string else { return nil }
+        if !n.escaped { return String(decoding: doc.bytes[n.start..<n.end], as: UTF8.self) }
+        return String(decoding: JSONUnescape.bytes(doc.bytes[n.start..<n.end]), as: UTF8.self)
+    }
+
+    /// The decoded UTF-8 bytes of a string value.
+    public var stringBytes: [UInt8]? {
+        let n = node
+        guard n.kind == .string else { return nil }
+        if !n.escaped { return Array(doc.bytes[n.start..<n.end]) }
+        return JSONUnescape.bytes(doc.bytes[n.start..<n.end])
+    }
+
+    /// Byte count of the string's raw (still escaped) text; a cheap size measure.
+    public var rawStringLength: Int { node.kind == .string ? node.end - node.start : 0 }
+
+    /// True when this is a string equal to `literal` (compared without decoding when possible).
+    public func stringEquals(_ literal: String) -> Bool {
+        let n = node
+        guard n.kind == .string else { return false }
+        if n.escaped { return string == literal }
+        var i = n.start
+        for b in literal.utf8 {
+            guard i < n.end, doc.bytes[i] == b else { return false }
+            i += 1
+        }
+        return i == n.end
+    }
+
+    /// The number's exact text, or nil when this is not a number.
+    public var numberText: String? {
+        let n = node
+        guard n.kind == .number else { return nil }
+        return String(decoding: doc.bytes[n.start..<n.end], as: UTF8.self)
+    }
+
+    /// The number as an integer when it is one exactly (no fraction, no exponent, in range).
+    public var int: Int? {
+        let n = node
+        guard n.kind == .number else { return nil }
+        var i = n.start
+        var negative = false
+        if doc.bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        var value = 0
+        while i < n.end {
+            let d = doc.bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return integralDouble() }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = negative ? m.subtractingReportingOverflow(Int(d)) : m.addingReportingOverflow(Int(d))
+            if o1 || o2 { return nil }
+            value = s
+            i += 1
+        }
+        return value
+    }
+
+    /// For numbers like `1.0` or `1e3`: the integer value when the double is integral and in range.
+    private func integralDouble() -> Int? {
+        guard let d = double, d.rounded() == d, d.magnitude < 9.0e15 else { return nil }
+        return Int(d)
+    }
+
+    public var double: Double? {
+        guard let text = numberText else { return nil }
+        return Double(text)
+    }
+
+    // MARK: containers
+
+    /// The member named `key` (the first one if keys repeat), or nil.
+    public subscript(key: String) -> JSONValue? {
+        let n = node
+        guard n.kind == .object else { return nil }
+        var i = index + 1
+        let nodes = doc.nodes
+        let bytes = doc.bytes
+        while i < n.next {
+            let k = nodes[i]
+            let valueIndex = i + 1
+            if k.escaped {
+                if JSONValue(doc: doc, index: i).string == key { return JSONValue(doc: doc, index: valueIndex) }
+            } else if k.end - k.start == key.utf8.count {
+                var j = k.start
+                var equal = true
+                for b in key.utf8 {
+                    if bytes[j] != b { equal = false; break }
+                    j += 1
+                }
+                if equal { return JSONValue(doc: doc, index: valueIndex) }
+            }
+            i = nodes[valueIndex].next
+        }
+        return nil
+    }
+
+    /// The members of an object in input order (empty for non-objects).
+    public var members: JSONMembers { JSONMembers(doc: doc, start: index + 1, end: node.kind == .object ? node.next : index + 1) }
+
+    /// The elements of an array in order (empty for non-arrays).
+    public var elements: JSONElements { JSONElements(doc: doc, start: index + 1, end: node.kind == .array ? node.next : index + 1) }
+
+    /// A short description of the kind, for error messages ("a string", "an object", ...).
+    public var kindDescription: String {
+        switch node.kind {
+        case .object: return "an object"
+        case .array: return "an array"
+        case .string: return "a string"
+        case .number: return "a number"
+        case .true, .false: return "a boolean"
+        case .null: return "null"
+        }
+    }
+}
+
+public struct JSONMembers: Sequence {
+    let doc: JSONDocument
+    let start: Int
+    let end: Int
+
+    public struct Iterator: IteratorProtocol {
+        let doc: JSONDocument
+        var i: Int
+        let end: Int
+        public mutating func next() -> (key: String, value: JSONValue)? {
+            guard i < end else { return nil }
+            let key = JSONValue(doc: doc, index: i)
+            let value = JSONValue(doc: doc, index: i + 1)
+            i = doc.nodes[i + 1].next
+            return (key.string ?? "", value)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(doc: doc, i: start, end: end) }
+}
+
+public struct JSONElements: Sequence {
+    let doc: JSONDocument
+    let start: Int
+    let end: Int
+
+    public struct Iterator: IteratorProtocol {
+        let doc: JSONDocument
+        var i: Int
+        let end: Int
+        public mutating func next() -> JSONValue? {
+            guard i < end else { return nil }
+            let v = JSONValue(doc: doc, index: i)
+            i = doc.nodes[i].next
+            return v
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(doc: doc, i: start, end: end) }
+}
+
+/// Decodes the escapes of a validated JSON string body into UTF-8 bytes.
+enum JSONUnescape {
+    static func bytes(_ raw: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = raw.startIndex
+        let end = raw.endIndex
+        while i < end {
+            let b = raw[i]
+            guard b == UInt8(ascii: "\\"), i + 1 < end else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(raw, i)
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // a high surrogate: combine with a following low one, else U+FFFD
+                    if end - i >= 6, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
+                        let low = hex4(raw, i + 2)
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                appendUTF8(&out, scalar)
+            default: out.append(e) // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    private static func hex4(_ raw: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
+        var v: UInt32 = 0
+        var k = at
+        while k < at + 4 && k < raw.endIndex {
+            v = v << 4 | (hexValue(raw[k]) ?? 0)
+            k += 1
+        }
+        return v
+    }
+
+    static func appendUTF8(_ out: inout [UInt8], _ s: UInt32) {
+        switch s {
+        case 0..<0x80:
+            out.append(UInt8(s))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (s >> 6)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (s >> 12)))
+            out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | ((s >> 18) & 0x07)))
+            out.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (s & 0x3F)))
+        }
+    }
+}

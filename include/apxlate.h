@@ -1,0 +1,250 @@
+/*
+ * apxlate.h — translate between the Anthropic Messages API and OpenAI-compatible APIs
+ * (Chat Completions and Responses): requests, responses, errors and SSE streams, in-process.
+ *
+ * Conventions
+ * -----------
+ * - Every symbol starts with `apx_`; constants with `APX_`. Functions are `apx_<object>_<verb>`.
+ *   Opaque handles have `_new` / `_free`; every `_free(NULL)` is a no-op.
+ * - Inputs are `(const uint8_t *ptr, size_t len)` pairs; `ptr` may be NULL when `len` is 0.
+ * - Every fallible function returns an `apx_status` (APX_OK is 0) and, when the caller passes a
+ *   non-NULL `apx_error *`, fills it with the code, a message, and where the problem is: a JSON
+ *   path (`messages[3].content[1]`) and/or a byte offset into the input. There is no thread-local
+ *   "last error".
+ * - Out-parameters are written only on success. Library-allocated outputs (`apx_output`) are
+ *   released with `apx_output_free`, never with the caller's `free`.
+ * - Thread safety: the library has no global mutable state and needs no init call. An
+ *   `apx_translator` is immutable once built and may be shared by any number of threads. An
+ *   `apx_exchange` is immutable too (shareable). An `apx_stream` is used by one thread at a time;
+ *   it may move between threads.
+ * - The library never aborts the process, whatever bytes it is given: bad input is an error.
+ * - Status codes are pinned: a code's number never changes; new codes may be added.
+ *
+ * Formats: APX_FORMAT_ANTHROPIC (Messages API), APX_FORMAT_OPENAI_CHAT (Chat Completions),
+ * APX_FORMAT_OPENAI_RESPONSES (Responses API). "from" is the format of the bytes given, "to" the
+ * format wanted. For a request, from = the client's format and to = the upstream's; for the
+ * response, stream and errors of that request it is the other way round.
+ */
+#ifndef APXLATE_H
+#define APXLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Versions ------------------------------------------------------------------------------ */
+
+#define APX_VERSION_MAJOR 0
+#define APX_VERSION_MINOR 1
+#define APX_VERSION_PATCH 0
+#define APX_VERSION_STRING "0.1.0"
+/* Bumped on any incompatible change of this header. Bindings compare it with apx_abi_version(). */
+#define APX_ABI_VERSION 1
+
+/* The library's version, e.g. "0.1.0" (static storage). */
+const char *apx_version_string(void);
+/* The ABI version the library was built with; must equal APX_ABI_VERSION. */
+uint32_t apx_abi_version(void);
+
+/* ---- Status codes (pinned forever) ----------------------------------------------------------- */
+
+typedef int32_t apx_status;
+#define APX_OK                  0
+#define APX_ERR_ARGUMENT        1  /* a NULL handle/pointer, an unknown format, a bad operation */
+#define APX_ERR_JSON            2  /* input is not valid JSON (RFC 8259, UTF-8); offset is set */
+#define APX_ERR_INVALID         3  /* valid JSON but not a valid document of the format; path is set */
+#define APX_ERR_UNSUPPORTED     4  /* the input says something the target format cannot express */
+#define APX_ERR_CONFIG          5  /* the translator configuration is invalid; path is set */
+#define APX_ERR_LIMIT           6  /* nesting depth or size limit exceeded */
+#define APX_ERR_STREAM          7  /* malformed stream (bad SSE or event sequence) */
+#define APX_ERR_STATE           8  /* stream used after an error or after END without reset */
+#define APX_ERR_NOMEM           9  /* allocation failed */
+#define APX_ERR_INTERNAL        10 /* a bug in apxlate: please report it */
+
+/* A short static description of a status code ("ok", "invalid JSON", ...). Never NULL. */
+const char *apx_status_str(apx_status code);
+
+/* ---- Errors ---------------------------------------------------------------------------------- */
+
+/* Caller-owned error details. Zero it (or not: every field is written on failure). */
+typedef struct apx_error {
+    apx_status code;
+    /* Byte offset into the input where the problem was found, or -1. */
+    int64_t offset;
+    /* NUL-terminated UTF-8, truncated to fit. */
+    char message[512];
+    /* JSON path of the offending value, e.g. "messages[3].content[1]"; "" when not applicable. */
+    char path[256];
+} apx_error;
+
+/* ---- Formats --------------------------------------------------------------------------------- */
+
+typedef int32_t apx_format;
+#define APX_FORMAT_NONE             0 /* "take it from the exchange" where an exchange is given */
+#define APX_FORMAT_ANTHROPIC        1 /* "anthropic" */
+#define APX_FORMAT_OPENAI_CHAT      2 /* "openai-chat" */
+#define APX_FORMAT_OPENAI_RESPONSES 3 /* "openai-responses" */
+
+/* The format named `name` ("anthropic", "openai-chat", "openai-responses"), or APX_FORMAT_NONE. */
+apx_format apx_format_from_name(const uint8_t *name, size_t name_len);
+/* The name of a format (static storage), or "" for an unknown value. */
+const char *apx_format_name(apx_format format);
+
+/* ---- Outputs --------------------------------------------------------------------------------- */
+
+/* A library-allocated result. Release it with apx_output_free (which zeroes it). */
+typedef struct apx_output {
+    uint8_t *data;      /* the translated document (not NUL-terminated); NULL when len is 0 */
+    size_t len;
+    char *warnings;     /* what was dropped or approximated: UTF-8 lines, each "path: message",
+                           joined by '\n'; NULL when there are none */
+    size_t warnings_len;
+    int32_t http_status;/* for error translation: the HTTP status for the client; else 0 */
+} apx_output;
+
+void apx_output_free(apx_output *output);
+
+/* ---- Translator ------------------------------------------------------------------------------ */
+
+typedef struct apx_translator apx_translator;
+
+/*
+ * Build a translator from a JSON configuration document (an empty input or "{}" gives the
+ * defaults). Keys, all optional:
+ *   "models": {
+ *     "map":     {"<client model>": "<upstream model>", ...}  exact names first,
+ *     "big":     "<upstream model>"   for names containing "opus" or "sonnet",
+ *     "middle":  "<upstream model>"   for "sonnet" when set (then "big" takes "opus" only),
+ *     "small":   "<upstream model>"   for names containing "haiku",
+ *     "default": "<upstream model>"   otherwise; without it the name passes unchanged
+ *   },
+ *   "upstream": {                     quirks of the upstream this translator sends to
+ *     "max_tokens_field": "max_tokens" | "max_completion_tokens"   (default "max_completion_tokens")
+ *     "max_tokens_cap": <int>          clamp max tokens sent upstream
+ *     "default_max_tokens": <int>      max_tokens toward Anthropic when the client gave none (4096)
+ *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  where the upstream puts
+ *                                      reasoning text in Chat messages (default "reasoning_content")
+ *     "reasoning_effort": true|false   whether the upstream takes reasoning_effort (default false)
+ *     "replay_reasoning": true|false   resend earlier thinking as reasoning text (default true)
+ *     "send_user": true|false          map metadata.user_id <-> user (default true)
+ *     "stream_usage": true|false       ask an OpenAI upstream for usage in streams (default true)
+ *     "strip_billing_header": true|false drop Claude Code's per-session billing line (default true)
+ *   },
+ *   "client": {
+ *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning
+ *   }
+ */
+apx_status apx_translator_new(const uint8_t *config, size_t config_len,
+                              apx_translator **out, apx_error *error);
+void apx_translator_free(apx_translator *translator);
+
+/* ---- Exchange: what a request's response, stream and errors need ----------------------------- */
+
+typedef struct apx_exchange apx_exchange;
+
+void apx_exchange_free(apx_exchange *exchange);
+/* Formats of the exchange: the client's (from of the request) and the upstream's (to). */
+apx_format apx_exchange_client_format(const apx_exchange *exchange);
+apx_format apx_exchange_upstream_format(const apx_exchange *exchange);
+/* 1 when the client asked for a stream, else 0. */
+int32_t apx_exchange_stream(const apx_exchange *exchange);
+/* The model name the client asked for / the one sent upstream. NUL-terminated, owned by the
+   exchange, valid until apx_exchange_free. */
+const char *apx_exchange_client_model(const apx_exchange *exchange);
+const char *apx_exchange_upstream_model(const apx_exchange *exchange);
+/* Estimated input tokens of the request (the same estimate as apx_count_tokens). */
+int64_t apx_exchange_input_tokens(const apx_exchange *exchange);
+
+/* ---- One-shot translation -------------------------------------------------------------------- */
+
+/*
+ * Translate a request body. On success writes `output` and, when `exchange` is not NULL, a new
+ * exchange to be released with apx_exchange_free. from == to is a passthrough with model mapping
+ * only: every other byte is kept.
+ */
+apx_status apx_request_translate(const apx_translator *translator, apx_format from, apx_format to,
+                                 const uint8_t *body, size_t body_len,
+                                 apx_output *output, apx_exchange **exchange, apx_error *error);
+
+/*
+ * Translate a non-streaming response body. With an exchange, `from`/`to` may be APX_FORMAT_NONE
+ * (taken from the exchange: from = upstream, to = client); the client's model name and the
+ * tool-name map are restored. Without one, both formats are required.
+ */
+apx_status apx_response_translate(const apx_translator *translator, const apx_exchange *exchange,
+                                  apx_format from, apx_format to,
+                                  const uint8_t *body, size_t body_len,
+                                  apx_output *output, apx_error *error);
+
+/*
+ * Translate an upstream error (HTTP status + body; the body may be anything, even empty or not
+ * JSON) into the client's error body; `output->http_status` is the status for the client.
+ * Formats as for apx_response_translate.
+ */
+apx_status apx_error_translate(const apx_translator *translator, const apx_exchange *exchange,
+                               apx_format from, apx_format to, int32_t http_status,
+                               const uint8_t *body, size_t body_len,
+                               apx_output *output, apx_error *error);
+
+/*
+ * Build an error body in `format` for a failure that happened outside any upstream (the proxy's
+ * own 400/401/413/502/504, ...). `message` is UTF-8. `output->http_status` is `http_status`.
+ */
+apx_status apx_error_build(apx_format format, int32_t http_status,
+                           const uint8_t *message, size_t message_len,
+                           apx_output *output, apx_error *error);
+
+/* A local estimate of the input tokens of a request in `format` (about 4 bytes a token). */
+apx_status apx_count_tokens(const apx_translator *translator, apx_format format,
+                            const uint8_t *body, size_t body_len,
+                            int64_t *tokens, apx_error *error);
+
+/* ---- Streaming ------------------------------------------------------------------------------- */
+
+typedef struct apx_stream apx_stream;
+
+/* Input and output windows, as in zstd: the library reads src[pos..size) and advances pos; it
+   writes dst[pos..size) and advances pos. */
+typedef struct apx_in  { const uint8_t *src; size_t size; size_t pos; } apx_in;
+typedef struct apx_out { uint8_t *dst; size_t size; size_t pos; } apx_out;
+
+typedef int32_t apx_stream_op;
+#define APX_STREAM_CONTINUE 0 /* consume input; write whatever is complete */
+#define APX_STREAM_FLUSH    1 /* as CONTINUE; an incomplete event stays buffered */
+#define APX_STREAM_END      2 /* the upstream stream ended: close the client stream well-formed */
+
+/*
+ * A stream translator from upstream SSE (`from`) to client SSE (`to`). With an exchange the
+ * formats may be APX_FORMAT_NONE; the exchange's data is copied, so it may be freed afterwards.
+ */
+apx_status apx_stream_new(const apx_translator *translator, const apx_exchange *exchange,
+                          apx_format from, apx_format to, apx_stream **out, apx_error *error);
+void apx_stream_free(apx_stream *stream);
+/* Back to the state right after apx_stream_new (also clears an error). */
+void apx_stream_reset(apx_stream *stream);
+
+/*
+ * Feed upstream bytes and collect client bytes. Input may be split anywhere (mid-line, mid-UTF-8
+ * sequence). A full output buffer is not an error: `*pending` (when not NULL) receives the number
+ * of translated bytes still waiting; call again (with the same or more input) to drain them.
+ * With APX_STREAM_END every input byte must be consumed first; the call returns APX_OK with
+ * *pending == 0 once the client stream is complete. After an error the stream must be reset.
+ */
+apx_status apx_stream_translate(apx_stream *stream, apx_out *output, apx_in *input,
+                                apx_stream_op op, size_t *pending, apx_error *error);
+
+/*
+ * Convenience: feed all of `data` (and end the stream when `end` is nonzero) and receive every
+ * client byte produced so far in a library-allocated `output` (warnings as in apx_output).
+ */
+apx_status apx_stream_feed(apx_stream *stream, const uint8_t *data, size_t data_len, int32_t end,
+                           apx_output *output, apx_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* APXLATE_H */
