@@ -6,8 +6,10 @@ import PackageDescription
 /// `HostServer` is the `apxlate` executable: it sees only `include/apxlate.h` (through
 /// `CTranslate`) and links `build/lib/libapxlate.so`, exactly as an outside host would.
 let libDir = Context.packageDirectory + "/build/lib"
+/// `APXLATE_LIB_ONLY=1 swift test` builds just the library and its tests (no SwiftNIO).
+let libOnly = Context.environment["APXLATE_LIB_ONLY"] == "1"
 
-let package = Package(
+var package = Package(
     name: "apxlate",
     products: [
         .library(name: "apxlate", type: .dynamic, targets: ["SwiftTranslate"]),
@@ -52,3 +54,9 @@ let package = Package(
         ),
     ]
 )
+
+if libOnly {
+    package.products.removeAll { $0.name == "apxlate-host" }
+    package.targets.removeAll { $0.name == "HostServer" || $0.name == "CCurl" }
+    package.dependencies.removeAll()
+}

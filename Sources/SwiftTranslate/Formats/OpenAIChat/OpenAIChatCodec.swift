@@ -1,21 +1,21 @@
-/// PLACEHOLDER: replaced by the real codec.
+/// The OpenAIChat wire format: one-shot documents. Each direction lives in its own file.
 public enum OpenAIChatCodec: WireCodec {
     public static func decodeRequest(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
-        throw TranslateError.unsupported("", "OpenAIChat requests are not implemented yet")
+        try ChatRequestDecoder.decode(root, &ctx)
     }
     public static func encodeRequest(_ request: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        throw TranslateError.unsupported("", "OpenAIChat requests are not implemented yet")
+        try ChatRequestEncoder.encode(request, &ctx)
     }
     public static func decodeResponse(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NResponse {
-        throw TranslateError.unsupported("", "OpenAIChat responses are not implemented yet")
+        try ChatResponseDecoder.decode(root, &ctx)
     }
     public static func encodeResponse(_ response: NResponse, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        throw TranslateError.unsupported("", "OpenAIChat responses are not implemented yet")
+        try ChatResponseEncoder.encode(response, &ctx)
     }
     public static func decodeError(status: Int, body: [UInt8]) -> NError {
-        NError(kind: NError.kind(forStatus: status), status: status, message: String(decoding: body, as: UTF8.self))
+        OpenAIErrors.decode(status: status, body: body)
     }
     public static func encodeError(_ error: NError) -> (status: Int, body: [UInt8]) {
-        (error.status, Array(error.message.utf8))
+        OpenAIErrors.encode(error)
     }
 }

@@ -1,21 +1,21 @@
-/// PLACEHOLDER: replaced by the real codec.
+/// The OpenAIResponses wire format: one-shot documents. Each direction lives in its own file.
 public enum OpenAIResponsesCodec: WireCodec {
     public static func decodeRequest(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
-        throw TranslateError.unsupported("", "OpenAIResponses requests are not implemented yet")
+        try ResponsesRequestDecoder.decode(root, &ctx)
     }
     public static func encodeRequest(_ request: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        throw TranslateError.unsupported("", "OpenAIResponses requests are not implemented yet")
+        try ResponsesRequestEncoder.encode(request, &ctx)
     }
     public static func decodeResponse(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NResponse {
-        throw TranslateError.unsupported("", "OpenAIResponses responses are not implemented yet")
+        try ResponsesResponseDecoder.decode(root, &ctx)
     }
     public static func encodeResponse(_ response: NResponse, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        throw TranslateError.unsupported("", "OpenAIResponses responses are not implemented yet")
+        try ResponsesResponseEncoder.encode(response, &ctx)
     }
     public static func decodeError(status: Int, body: [UInt8]) -> NError {
-        NError(kind: NError.kind(forStatus: status), status: status, message: String(decoding: body, as: UTF8.self))
+        OpenAIErrors.decode(status: status, body: body)
     }
     public static func encodeError(_ error: NError) -> (status: Int, body: [UInt8]) {
-        (error.status, Array(error.message.utf8))
+        OpenAIErrors.encode(error)
     }
 }
