@@ -1,0 +1,134 @@
+import CCurl
+import NIOConcurrencyHelpers
+
+/// One upstream HTTP transfer on the curl engine. Created on any thread, then driven only by the
+/// engine thread; `pauseRequested` is the one field shared with the client's event loop.
+final class CurlTransfer: @unchecked Sendable {
+    let request: UpstreamRequest
+    /// Receives events on the engine thread; it hops to the client's event loop itself.
+    let sink: @Sendable (UpstreamEvent) -> Void
+    var easy: UnsafeMutableRawPointer?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    var status = 0
+    var retryAfter: Double?
+    var headSent = false
+    var finished = false
+    private let pauseLock = NIOLock()
+    private var _pauseRequested = false
+
+    init(request: UpstreamRequest, sink: @escaping @Sendable (UpstreamEvent) -> Void) {
+        self.request = request
+        self.sink = sink
+    }
+
+    /// Set from the client's event loop when the client cannot take more bytes: the next chunk
+    /// curl delivers is refused with CURL_WRITEFUNC_PAUSE (curl keeps it and redelivers on resume).
+    var pauseRequested: Bool {
+        get { pauseLock.withLock { _pauseRequested } }
+        set { pauseLock.withLock { _pauseRequested = newValue } }
+    }
+
+    /// Builds the easy handle. Returns nil when curl refuses (then the transfer fails at once).
+    func makeEasy() -> UnsafeMutableRawPointer? {
+        guard let h = curl_easy_init() else { return nil }
+        easy = h
+        apxc_setopt_str(h, CURLOPT_URL, request.url)
+        apxc_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        apxc_setopt_long(h, CURLOPT_POST, 1)
+        apxc_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+        request.body.withUnsafeBytes { b in
+            _ = apxc_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)))
+        }
+        for line in request.headers { headerList = curl_slist_append(headerList, line) }
+        headerList = curl_slist_append(headerList, "Expect:")
+        apxc_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
+        apxc_setopt_long(h, CURLOPT_HTTP_VERSION, APXC_HTTP_VERSION_2TLS)
+        apxc_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
+        apxc_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
+        apxc_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        apxc_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
+        apxc_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+        apxc_setopt_long(h, CURLOPT_VERBOSE, request.verbose ? 1 : 0)
+        errorBuffer.withUnsafeMutableBufferPointer { _ = apxc_setopt_ptr(h, CURLOPT_ERRORBUFFER, $0.baseAddress) }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        apxc_setopt_write(h, curlWriteCallback, me)
+        apxc_setopt_header(h, curlHeaderCallback, me)
+        return h
+    }
+
+    /// Releases the curl resources (engine thread, after curl_multi_remove_handle).
+    func cleanup() {
+        if let easy { curl_easy_cleanup(easy) }
+        easy = nil
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+    }
+
+    /// One header line from curl (status lines reset the state: 1xx and redirects come first).
+    func header(_ line: UnsafeRawBufferPointer) {
+        if line.count >= 5 && line.starts(with: "HTTP/".utf8) {
+            status = 0; retryAfter = nil
+            // "HTTP/1.1 200 OK" or "HTTP/2 200"
+            if let sp = line.firstIndex(of: UInt8(ascii: " ")) {
+                var code = 0
+                var i = sp + 1
+                while i < line.count, line[i] >= 48, line[i] <= 57, code < 1000 { code = code * 10 + Int(line[i] - 48); i += 1 }
+                status = code
+            }
+            return
+        }
+        if line.count <= 2 {  // end of the header block
+            if status >= 200 && !headSent {
+                headSent = true
+                sink(.head(status: status, retryAfter: retryAfter))
+            }
+            return
+        }
+        let prefix = "retry-after:".utf8
+        if line.count > prefix.count && zip(line, prefix).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
+            let value = String(decoding: line[prefix.count...], as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+            if let seconds = Double(value), seconds >= 0 { retryAfter = seconds }
+        }
+    }
+
+    func data(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if pauseRequested { return Int(APXC_WRITEFUNC_PAUSE) }
+        if !headSent {  // no header block end seen (HTTP/0.9-ish); report what we have
+            headSent = true
+            sink(.head(status: status == 0 ? 200 : status, retryAfter: retryAfter))
+        }
+        sink(.data(Array(bytes)))
+        return bytes.count
+    }
+
+    var curlErrorMessage: String {
+        errorBuffer.withUnsafeBufferPointer { b in
+            String(decoding: UnsafeRawBufferPointer(b).prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
+
+private func curlWriteCallback(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ n: Int, _ ud: UnsafeMutableRawPointer?) -> Int {
+    guard let ud else { return 0 }
+    let t = Unmanaged<CurlTransfer>.fromOpaque(ud).takeUnretainedValue()
+    return t.data(UnsafeRawBufferPointer(start: ptr, count: size * n))
+}
+
+private func curlHeaderCallback(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ n: Int, _ ud: UnsafeMutableRawPointer?) -> Int {
+    guard let ud else { return 0 }
+    let t = Unmanaged<CurlTransfer>.fromOpaque(ud).takeUnretainedValue()
+    t.header(UnsafeRawBufferPointer(start: ptr, count: size * n))
+    return size * n
+}
+
+extension String {
+    /// Trims any of the given ASCII characters from both ends.
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set.utf8)
+        var s = Substring(self).utf8[...]
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(Substring(s))
+    }
+}

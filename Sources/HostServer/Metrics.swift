@@ -1,0 +1,105 @@
+import NIOConcurrencyHelpers
+
+/// Process-wide counters, rendered as Prometheus text on GET /metrics. Label values are routes,
+/// status codes and upstream names only: never keys, never model prompts.
+final class Metrics: @unchecked Sendable {
+    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
+
+    private struct Histogram {
+        var counts = [UInt64](repeating: 0, count: Metrics.buckets.count)
+        var sum = 0.0
+        var count: UInt64 = 0
+    }
+
+    private let lock = NIOLock()
+    private var requests: [String: UInt64] = [:]          // "route\u{0}status"
+    private var latency: [String: Histogram] = [:]         // route
+    private var upstreamErrors: [String: UInt64] = [:]     // "upstream\u{0}kind"
+    private var tokensIn: [String: Int64] = [:]            // upstream
+    private var tokensOut: [String: Int64] = [:]
+    private var streamsInFlight = 0
+    private var requestsInFlight = 0
+
+    func requestStarted() { lock.withLock { requestsInFlight += 1 } }
+
+    func requestFinished(route: String, status: Int, seconds: Double) {
+        lock.withLock {
+            requestsInFlight -= 1
+            requests[route + "\u{0}" + String(status), default: 0] += 1
+            var h = latency[route] ?? Histogram()
+            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { h.counts[i] += 1 }
+            h.sum += seconds
+            h.count += 1
+            latency[route] = h
+        }
+    }
+
+    var inFlight: Int { lock.withLock { requestsInFlight } }
+
+    func streamStarted() { lock.withLock { streamsInFlight += 1 } }
+    func streamFinished() { lock.withLock { streamsInFlight -= 1 } }
+
+    func upstreamError(upstream: String, kind: String) {
+        lock.withLock { upstreamErrors[upstream + "\u{0}" + kind, default: 0] += 1 }
+    }
+
+    func tokens(upstream: String, input: Int64, output: Int64) {
+        lock.withLock {
+            if input > 0 { tokensIn[upstream, default: 0] += input }
+            if output > 0 { tokensOut[upstream, default: 0] += output }
+        }
+    }
+
+    func render() -> String {
+        lock.withLock {
+            var s = ""
+            s += "# HELP apxlate_requests_total Requests served, by route and HTTP status.\n# TYPE apxlate_requests_total counter\n"
+            for (k, v) in requests.sorted(by: { $0.key < $1.key }) {
+                let parts = k.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                s += "apxlate_requests_total{route=\"\(Metrics.escape(parts.first ?? ""))\",status=\"\(parts.last ?? "")\"} \(v)\n"
+            }
+            s += "# HELP apxlate_request_duration_seconds Time from request to the last byte, by route.\n# TYPE apxlate_request_duration_seconds histogram\n"
+            for (route, h) in latency.sorted(by: { $0.key < $1.key }) {
+                let r = Metrics.escape(Substring(route))
+                var cumulative: UInt64 = 0
+                for (i, b) in Metrics.buckets.enumerated() {
+                    cumulative += h.counts[i]
+                    s += "apxlate_request_duration_seconds_bucket{route=\"\(r)\",le=\"\(b)\"} \(cumulative)\n"
+                }
+                s += "apxlate_request_duration_seconds_bucket{route=\"\(r)\",le=\"+Inf\"} \(h.count)\n"
+                s += "apxlate_request_duration_seconds_sum{route=\"\(r)\"} \(h.sum)\n"
+                s += "apxlate_request_duration_seconds_count{route=\"\(r)\"} \(h.count)\n"
+            }
+            s += "# HELP apxlate_upstream_errors_total Upstream failures, by upstream and kind (unreachable, timeout, status_5xx, status_429, ...).\n# TYPE apxlate_upstream_errors_total counter\n"
+            for (k, v) in upstreamErrors.sorted(by: { $0.key < $1.key }) {
+                let parts = k.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                s += "apxlate_upstream_errors_total{upstream=\"\(Metrics.escape(parts.first ?? ""))\",kind=\"\(Metrics.escape(parts.last ?? ""))\"} \(v)\n"
+            }
+            s += "# HELP apxlate_tokens_total Tokens reported by upstreams (estimated input when the upstream reports none).\n# TYPE apxlate_tokens_total counter\n"
+            for (u, v) in tokensIn.sorted(by: { $0.key < $1.key }) {
+                s += "apxlate_tokens_total{upstream=\"\(Metrics.escape(Substring(u)))\",direction=\"in\"} \(v)\n"
+            }
+            for (u, v) in tokensOut.sorted(by: { $0.key < $1.key }) {
+                s += "apxlate_tokens_total{upstream=\"\(Metrics.escape(Substring(u)))\",direction=\"out\"} \(v)\n"
+            }
+            s += "# HELP apxlate_streams_in_flight Streaming responses open right now.\n# TYPE apxlate_streams_in_flight gauge\n"
+            s += "apxlate_streams_in_flight \(streamsInFlight)\n"
+            s += "# HELP apxlate_requests_in_flight Requests being served right now.\n# TYPE apxlate_requests_in_flight gauge\n"
+            s += "apxlate_requests_in_flight \(requestsInFlight)\n"
+            return s
+        }
+    }
+
+    private static func escape(_ s: Substring) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,326 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One proxied request (POST /v1/messages, /v1/chat/completions, /v1/responses) from the
+/// client's body to the last byte of the answer. Confined to the connection's event loop; the
+/// curl engine's events hop onto it.
+final class ProxyCall: @unchecked Sendable {
+    private let app: ProxyApp
+    private let context: ChannelHandlerContext
+    private let head: HTTPRequestHead
+    private let clientFormat: WireFormat
+    private let routeLabel: String
+    private let id: String
+    private let started = NIODeadline.now()
+    private let onFinish: () -> Void
+
+    private var route: Route?
+    private var exchange: APXExchange?
+    private var stream: APXStream?
+    private var streamRequested = false
+    private var upstreamRequest: UpstreamRequest?
+    private var transfer: CurlTransfer?
+    private var attempts = 0
+    private var upstreamStatus = 0
+    private var retryAfter: Double?
+    private var buffered: [UInt8] = []
+    /// The SSE head has gone to the client: failures from now on are error events.
+    private var streaming = false
+    private var finished = false
+    private var usage = UsageScan()
+    private var idleTimer: Scheduled<Void>?
+    private var clientModel = ""
+
+    init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
+         routeLabel: String, onFinish: @escaping () -> Void) {
+        self.app = app
+        self.context = context
+        self.head = head
+        self.clientFormat = clientFormat
+        self.routeLabel = routeLabel
+        self.onFinish = onFinish
+        id = app.nextRequestID()
+        app.metrics.requestStarted()
+    }
+
+    // MARK: start
+
+    func start(body: [UInt8]) {
+        let model = body.withUnsafeBytes { TopLevelModel.find($0) } ?? ""
+        clientModel = model
+        guard let route = app.routes.route(for: model) else {
+            return failLocal(404, "no route for model '\(model)': add one to the config file (routes)")
+        }
+        self.route = route
+        let translated: APXResult
+        do {
+            let (r, ex) = try route.translator.translateRequest(from: clientFormat, to: route.upstream.format, body: body)
+            translated = r
+            exchange = ex
+        } catch {
+            return failLocal(error.isClientError ? 400 : 500, "invalid request: " + error.description)
+        }
+        if let w = translated.warnings, !w.isEmpty {
+            app.logger.notice("request translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
+        }
+        guard let exchange else { return failLocal(500, "no exchange") }
+        streamRequested = exchange.stream
+        if streamRequested {
+            do {
+                stream = try APXStream(translator: route.translator, exchange: exchange)
+            } catch {
+                if route.upstream.format != clientFormat {
+                    return failLocal(500, "cannot stream \(route.upstream.format.name) to \(clientFormat.name): " + error.description)
+                }
+                stream = nil  // same format: forward the upstream's bytes as they are
+            }
+        }
+        upstreamRequest = UpstreamRequest(url: route.upstream.endpointURL, headers: upstreamHeaders(route.upstream),
+                                          body: translated.body, connectTimeoutMs: app.settings.connectTimeoutMs,
+                                          verbose: app.settings.curlVerbose)
+        send()
+    }
+
+    private func upstreamHeaders(_ up: Upstream) -> [String] {
+        var h = ["Content-Type: application/json"]
+        if streamRequested { h.append("Accept: text/event-stream") }
+        let key = up.apiKey ?? (up.passClientKey ? ClientAuth.presentedKey(head.headers) : nil)
+        switch up.format {
+        case .anthropic:
+            if let key { h.append("x-api-key: " + key) }
+            let version = clientFormat == .anthropic ? head.headers.first(name: "anthropic-version") : nil
+            h.append("anthropic-version: " + (version ?? "2023-06-01"))
+            if clientFormat == .anthropic, let beta = head.headers.first(name: "anthropic-beta") { h.append("anthropic-beta: " + beta) }
+        case .openaiChat, .openaiResponses:
+            if let key { h.append("Authorization: Bearer " + key) }
+        }
+        return h + up.headers
+    }
+
+    private func send() {
+        guard let upstreamRequest else { return }
+        attempts += 1
+        upstreamStatus = 0
+        retryAfter = nil
+        buffered.removeAll(keepingCapacity: true)
+        let loop = context.eventLoop
+        let t = CurlTransfer(request: upstreamRequest) { [self] event in
+            loop.execute { self.handle(event) }
+        }
+        transfer = t
+        resetIdleTimer()
+        app.engine.submit(t)
+    }
+
+    // MARK: upstream events
+
+    private func handle(_ event: UpstreamEvent) {
+        guard !finished else { return }
+        resetIdleTimer()
+        switch event {
+        case .head(let status, let retry):
+            upstreamStatus = status
+            retryAfter = retry
+            if (200..<300).contains(status) && streamRequested { startClientStream() }
+        case .data(let bytes):
+            if streaming {
+                forward(bytes, end: false)
+            } else {
+                buffered.append(contentsOf: bytes)
+            }
+        case .done(let error, let timedOut):
+            transfer = nil
+            if let error {
+                upstreamFailed(error, timedOut: timedOut)
+            } else if (200..<300).contains(upstreamStatus) {
+                if streaming { forward([], end: true); finish(status: 200) } else { completeBuffered() }
+            } else {
+                upstreamErrorStatus()
+            }
+        }
+    }
+
+    private func startClientStream() {
+        streaming = true
+        app.metrics.streamStarted()
+        var h = HTTPHeaders()
+        h.add(name: "content-type", value: "text/event-stream; charset=utf-8")
+        h.add(name: "cache-control", value: "no-cache")
+        h.add(name: "x-request-id", value: id)
+        if !head.isKeepAlive { h.add(name: "connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: .ok, headers: h)
+        context.write(NIOAny(HTTPServerResponsePart.head(responseHead)), promise: nil)
+    }
+
+    /// Translates one upstream chunk and writes it to the client at once.
+    private func forward(_ bytes: [UInt8], end: Bool) {
+        var out = context.channel.allocator.buffer(capacity: bytes.count + 256)
+        if let stream {
+            var failure: APXError?
+            bytes.withUnsafeBytes { raw in
+                do throws(APXError) { try stream.translate(raw, end: end, into: &out) } catch { failure = error }
+            }
+            if let error = failure {
+                writeMidStreamFailure(status: 502, message: "the upstream stream could not be translated: " + error.description, kind: "bad_stream")
+                return
+            }
+        } else {
+            out.writeBytes(bytes)
+        }
+        out.withUnsafeReadableBytes { usage.scan($0) }
+        if out.readableBytes > 0 {
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
+        } else {
+            context.flush()
+        }
+        if !end, !context.channel.isWritable, let transfer, !transfer.pauseRequested {
+            transfer.pauseRequested = true
+            idleTimer?.cancel()
+        }
+    }
+
+    func writabilityChanged() {
+        guard !finished, context.channel.isWritable, let transfer, transfer.pauseRequested else { return }
+        transfer.pauseRequested = false
+        resetIdleTimer()
+        app.engine.resume(transfer)
+    }
+
+    private func completeBuffered() {
+        guard let route else { return }
+        do {
+            let result = try route.translator.translateResponse(exchange: exchange, body: buffered)
+            if let w = result.warnings, !w.isEmpty {
+                app.logger.notice("response translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
+            }
+            usage.scan(result.body)
+            respond(status: 200, contentType: "application/json", body: result.body)
+        } catch {
+            app.metrics.upstreamError(upstream: route.upstream.name, kind: "bad_response")
+            failLocal(502, "the upstream response could not be translated: " + error.description)
+        }
+    }
+
+    private func upstreamErrorStatus() {
+        guard let route else { return }
+        let status = upstreamStatus
+        app.metrics.upstreamError(upstream: route.upstream.name, kind: status == 429 ? "status_429" : (status >= 500 ? "status_5xx" : "status_\(status)"))
+        if status == 429 && attempts <= app.settings.retries {
+            let backoff = min(0.5 * Double(1 << min(attempts - 1, 10)), Double(app.settings.retryMaxDelayMs) / 1000)
+            let delay = retryAfter ?? backoff
+            if delay * 1000 <= Double(app.settings.retryMaxDelayMs) {
+                idleTimer?.cancel()
+                app.logger.debug("retrying after 429", metadata: ["id": .string(id), "delay_s": .stringConvertible(delay)])
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) { [self] in
+                    if !finished { send() }
+                }
+                return
+            }
+        }
+        do {
+            let result = try route.translator.translateError(exchange: exchange, status: status, body: buffered)
+            let code = result.status >= 400 ? result.status : status
+            respond(status: code, contentType: "application/json", body: result.body)
+        } catch {
+            failLocal(status >= 500 ? status : 502, "upstream error \(status)")
+        }
+    }
+
+    private func upstreamFailed(_ message: String, timedOut: Bool) {
+        let name = route?.upstream.name ?? "upstream"
+        app.metrics.upstreamError(upstream: name, kind: timedOut ? "timeout" : "unreachable")
+        let status = timedOut ? 504 : 502
+        let text = timedOut ? "upstream \(name) timed out: \(message)" : "upstream \(name) failed: \(message)"
+        if streaming {
+            writeMidStreamFailure(status: status, message: text, kind: nil)
+        } else {
+            failLocal(status, text)
+        }
+    }
+
+    private func resetIdleTimer() {
+        idleTimer?.cancel()
+        guard !finished else { return }
+        idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.settings.idleTimeoutMs))) { [self] in
+            guard !finished, let t = transfer, !t.pauseRequested else { return }
+            app.engine.cancel(t)
+            transfer = nil
+            upstreamFailed("no data for \(app.settings.idleTimeoutMs / 1000) s", timedOut: true)
+        }
+    }
+
+    // MARK: client side
+
+    /// The client went away: abort the upstream transfer.
+    func clientGone() {
+        guard !finished else { return }
+        if let transfer { app.engine.cancel(transfer) }
+        transfer = nil
+        finish(status: 499)
+    }
+
+    private func writeMidStreamFailure(status: Int, message: String, kind: String?) {
+        if let kind, let route { app.metrics.upstreamError(upstream: route.upstream.name, kind: kind) }
+        if let transfer { app.engine.cancel(transfer) }
+        transfer = nil
+        app.logger.warning("stream failed", metadata: ["id": .string(id), "error": .string(message)])
+        var out = context.channel.allocator.buffer(capacity: 512)
+        out.writeBytes(MidStreamError.event(format: clientFormat, status: status, message: message))
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
+        finish(status: status)
+    }
+
+    private func failLocal(_ status: Int, _ message: String) {
+        let result = APXTranslator.buildError(format: clientFormat, status: status, message: message)
+        respond(status: status, contentType: "application/json", body: result.body)
+    }
+
+    private func respond(status: Int, contentType: String, body: [UInt8]) {
+        var h = HTTPHeaders()
+        h.add(name: "content-type", value: contentType)
+        h.add(name: "content-length", value: String(body.count))
+        h.add(name: "x-request-id", value: id)
+        if !head.isKeepAlive { h.add(name: "connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: h)
+        context.write(NIOAny(HTTPServerResponsePart.head(responseHead)), promise: nil)
+        var buf = context.channel.allocator.buffer(capacity: body.count)
+        buf.writeBytes(body)
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buf))), promise: nil)
+        finish(status: status)
+    }
+
+    /// Ends the response (for streams: after the last event) and records the request.
+    private func finish(status: Int) {
+        guard !finished else { return }
+        finished = true
+        idleTimer?.cancel()
+        idleTimer = nil
+        if status != 499 {
+            let keepAlive = head.isKeepAlive
+            let ctx = context
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+                if !keepAlive { ctx.close(promise: nil) }
+            }
+        }
+        if streaming { app.metrics.streamFinished() }
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        app.metrics.requestFinished(route: routeLabel, status: status, seconds: seconds)
+        let input = usage.input > 0 ? usage.input : (exchange?.inputTokens ?? 0)
+        if let route { app.metrics.tokens(upstream: route.upstream.name, input: input, output: usage.output) }
+        app.logger.info("request", metadata: [
+            "id": .string(id),
+            "route": .string(routeLabel),
+            "model": .string(clientModel),
+            "upstream": .string(route?.upstream.name ?? "-"),
+            "upstream_model": .string(exchange?.upstreamModel ?? "-"),
+            "status": .stringConvertible(status),
+            "attempts": .stringConvertible(attempts),
+            "stream": .stringConvertible(streamRequested),
+            "latency_ms": .string(String(Int((seconds * 1000).rounded()))),
+            "tokens_in": .stringConvertible(input),
+            "tokens_out": .stringConvertible(usage.output),
+        ])
+        onFinish()
+    }
+}

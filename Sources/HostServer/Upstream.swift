@@ -1,0 +1,28 @@
+import Foundation
+
+/// An upstream API: where to send, in which format, with which key.
+struct Upstream: @unchecked Sendable {
+    var name: String
+    /// e.g. https://api.openai.com/v1 (OpenAI formats) or https://api.anthropic.com (Anthropic).
+    var baseURL: String
+    var format: WireFormat
+    /// The key itself, read from the environment or the config file at start (never logged).
+    var apiKey: String?
+    /// Send the client's own key upstream (when the upstream has no key of its own).
+    var passClientKey: Bool = false
+    /// Translator "upstream" quirks for every route to this upstream (JSON object value).
+    var quirks: [String: Any] = [:]
+    /// Extra headers sent with every request ("Name: value").
+    var headers: [String] = []
+
+    /// The endpoint for a request in this upstream's format.
+    var endpointURL: String {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        switch format {
+        case .anthropic: return base.hasSuffix("/v1") ? base + "/messages" : base + "/v1/messages"
+        case .openaiChat: return base + "/chat/completions"
+        case .openaiResponses: return base + "/responses"
+        }
+    }
+}
