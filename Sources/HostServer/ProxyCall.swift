@@ -47,9 +47,19 @@ final class ProxyCall: @unchecked Sendable {
     // MARK: start
 
     func start(body: [UInt8]) {
-        let model = body.withUnsafeBytes { TopLevelModel.find($0) } ?? ""
+        let found = body.withUnsafeBytes { TopLevelModel.find($0) }
+        let model = found ?? ""
         clientModel = model
         guard let route = app.routes.route(for: model) else {
+            if found == nil {
+                // Not JSON, not an object, or no model: let the library say exactly what is wrong.
+                do {
+                    _ = try app.plainTranslator.translateRequest(from: clientFormat, to: clientFormat, body: body)
+                } catch {
+                    return failLocal(400, "invalid request: " + error.description)
+                }
+                return failLocal(400, "invalid request: `model` is missing or not a string")
+            }
             return failLocal(404, "no route for model '\(model)': add one to the config file (routes)")
         }
         self.route = route
