@@ -217,3 +217,21 @@ def test_sigterm_drains_in_flight_stream(make_proxy, anthropic_mock, openai_mock
         final = s.get_final_message()
     assert final.content[0].text == "slow stream of words"
     assert p.proc.wait(timeout=10) == 0
+
+
+def test_example_config_loads(make_proxy):
+    from conftest import ROOT
+    import os
+    with open(os.path.join(ROOT, "apxlate.example.yaml")) as f:
+        p = make_proxy(f.read()).wait_ready()
+    ids = [m["id"] for m in json.loads(urllib.request.urlopen(p.url + "/v1/models").read())["data"]]
+    assert "local-coder" in ids and "gpt-5" in ids
+
+
+def test_bad_config_is_reported(anthropic_mock, openai_mock):
+    p = Proxy("upstreams:\n  x: {base_url: ftp://nope, format: openai-chat}\nroutes:\n  - {match: '*', upstream: x}\n")
+    try:
+        assert p.proc.wait(timeout=10) != 0
+        assert "upstreams.x.base_url" in p.logs()
+    finally:
+        p.stop()
