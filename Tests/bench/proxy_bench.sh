@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Proxy benchmark: requests/s and latency (p50, p99) of nginx serving canned upstream answers
+# (the mock) alone and through `apxlate serve`, with ~50 KB Claude-Code-shaped request bodies,
+# streaming and not, passthrough (Chat → Chat) and translated (Anthropic → Chat); then the memory
+# the proxy holds per idle stream. Loopback only; every run is bounded in time.
+# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=5 CONNS=16 IDLE_STREAMS=200 APXLATE_BIN=...)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${APXLATE_BIN:-$ROOT/build/bin/apxlate}
+DURATION=${DURATION:-5}
+CONNS=${CONNS:-16}
+IDLE_STREAMS=${IDLE_STREAMS:-200}
+PY=${PYTHON:-python3}
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
+command -v nginx >/dev/null || { echo "nginx is required (apt-get install nginx-light)"; exit 1; }
+[ -x "$BIN" ] || { echo "build the proxy first: make bin"; exit 1; }
+
+WORK=$(mktemp -d /tmp/apxlate-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { $PY -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+MOCK_PORT=$(free_port); PROXY_PORT=$(free_port)
+$PY "$ROOT/Tests/bench/proxy_bench_bodies.py" "$WORK" >/dev/null
+
+cat > "$WORK/nginx.conf" <<NGINX
+daemon off;
+master_process off;
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_buffer_size 1m;
+  client_max_body_size 100m;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$MOCK_PORT;
+    root $WORK/www;
+    location /json/ { default_type application/json; error_page 405 =200 \$uri; }
+    location /stream/ { default_type text/event-stream; error_page 405 =200 \$uri; }
+  }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!)
+
+cat > "$WORK/apxlate.yaml" <<YAML
+upstreams:
+  json: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: openai-chat}
+  stream: {base_url: "http://127.0.0.1:$MOCK_PORT/stream/v1", format: openai-chat}
+routes:
+  - {match: "bench-json*", upstream: json, model: gpt-bench}
+  - {match: "bench-stream*", upstream: stream, model: gpt-bench}
+YAML
+"$BIN" serve --config "$WORK/apxlate.yaml" --port "$PROXY_PORT" --log-level warning > "$WORK/proxy.log" 2>&1 & PROXY_PID=$!; PIDS+=($PROXY_PID)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY_PORT/health" >/dev/null && break; sleep 0.05; done
+
+# run URL LUA CONNS -> "rps p50 p99" (latencies in microseconds)
+run() {
+  local out
+  out=$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>&1)
+  local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  if [ -n "$non2xx" ]; then echo "error error error"; return; fi
+  echo "$out" | awk '
+    function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return (v+0)*1000; if (v ~ /s$/) return (v+0)*1000000; return v }
+    /^ +50%/ {p50=us($2)} /^ +99%/ {p99=us($2)} /^Requests\/sec/ {rps=$2}
+    END {printf "%d %d %d\n", rps, p50, p99}'
+}
+
+# Each case: label, direct mock URL, proxy path, wrk script. Throughput with $CONNS connections,
+# latency with 1 connection.
+printf "\n%-34s %10s %10s %10s %10s %10s %10s\n" "case" "mock rps" "proxy rps" "ratio" "mock p50" "added p50" "added p99"
+printf "%-34s %10s %10s %10s %10s %10s %10s\n" "" "" "" "" "(us)" "(us)" "(us)"
+for spec in \
+  "chat→chat json (passthrough)|json|/v1/chat/completions|chat-json" \
+  "chat→chat stream (passthrough)|stream|/v1/chat/completions|chat-stream" \
+  "anthropic→chat json (translated)|json|/v1/messages|anthropic-json" \
+  "anthropic→chat stream (translated)|stream|/v1/messages|anthropic-stream"; do
+  IFS='|' read -r label kind path lua <<<"$spec"
+  MOCK_URL="http://127.0.0.1:$MOCK_PORT/$kind/v1/chat/completions"
+  PROXY_URL="http://127.0.0.1:$PROXY_PORT$path"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' --data-binary @"$WORK/$lua.json" "$PROXY_URL")
+  if [ "$code" != 200 ]; then printf "%-34s %10s\n" "$label" "proxy answers $code (translation not available)"; continue; fi
+  read -r m_rps _ _ <<<"$(run "$MOCK_URL" "$WORK/$lua.lua" "$CONNS")"
+  read -r p_rps _ _ <<<"$(run "$PROXY_URL" "$WORK/$lua.lua" "$CONNS")"
+  read -r _ m50 m99 <<<"$(run "$MOCK_URL" "$WORK/$lua.lua" 1)"
+  read -r _ p50 p99 <<<"$(run "$PROXY_URL" "$WORK/$lua.lua" 1)"
+  ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+  printf "%-34s %10s %10s %10s %10s %10s %10s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m50" "$((p50 - m50))" "$((p99 - m99))"
+done
+
+# Memory per idle stream: open IDLE_STREAMS streams whose upstream sends one event then stays
+# silent, and compare the proxy's RSS before and after.
+$PY "$ROOT/Tests/bench/proxy_bench_idle.py" "$BIN" "$IDLE_STREAMS"
