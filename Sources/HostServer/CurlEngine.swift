@@ -44,7 +44,7 @@ final class CurlEngine: @unchecked Sendable {
     func submit(_ t: CurlTransfer) { send(.add(t)) }
     /// Aborts a transfer (the client went away): no more events are delivered for it.
     func cancel(_ t: CurlTransfer) { send(.cancel(t)) }
-    /// Resumes a transfer paused through `pauseRequested` (clear the flag first).
+    /// Resumes a transfer that curl paused for flow control (see CurlTransfer.consumed).
     func resume(_ t: CurlTransfer) { send(.resume(t)) }
 
     func stop() {

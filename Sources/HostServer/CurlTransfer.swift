@@ -2,7 +2,7 @@ import CCurl
 import NIOConcurrencyHelpers
 
 /// One upstream HTTP transfer on the curl engine. Created on any thread, then driven only by the
-/// engine thread; `pauseRequested` is the one field shared with the client's event loop.
+/// engine thread; the flow-control state is what it shares with the client's event loop.
 final class CurlTransfer: @unchecked Sendable {
     let request: UpstreamRequest
     /// Receives events on the engine thread; it hops to the client's event loop itself.
@@ -14,19 +14,58 @@ final class CurlTransfer: @unchecked Sendable {
     var retryAfter: Double?
     var headSent = false
     var finished = false
-    private let pauseLock = NIOLock()
-    private var _pauseRequested = false
+    /// Flow control shared by the engine thread and the client's event loop (under `flowLock`):
+    /// bytes handed to the event loop and not yet written to the client, whether the client's
+    /// channel is full, and whether curl is paused (the write callback refused a chunk with
+    /// CURL_WRITEFUNC_PAUSE; curl keeps it and redelivers it after curl_easy_pause(CONT)).
+    private let flowLock = NIOLock()
+    private var inFlight = 0
+    private var clientFull = false
+    private var paused = false
+    /// Most bytes queued toward one client before curl stops reading the upstream.
+    static let maxInFlight = 256 * 1024
+
+    /// Engine thread: may this chunk be delivered now? (Else curl pauses.)
+    private func admit(_ n: Int) -> Bool {
+        flowLock.withLock {
+            if clientFull || inFlight >= CurlTransfer.maxInFlight {
+                paused = true
+                return false
+            }
+            inFlight += n
+            return true
+        }
+    }
+
+    /// Event loop: `n` delivered bytes were written to the client. True when curl must resume.
+    func consumed(_ n: Int) -> Bool {
+        flowLock.withLock {
+            inFlight -= n
+            return resumeIfPossible()
+        }
+    }
+
+    /// Event loop: the client's channel became unwritable (true) or writable again (false).
+    /// True when curl must resume.
+    func setClientFull(_ full: Bool) -> Bool {
+        flowLock.withLock {
+            clientFull = full
+            return resumeIfPossible()
+        }
+    }
+
+    /// Whether the transfer is held back by the client (the idle timeout does not apply then).
+    var isHeldByClient: Bool { flowLock.withLock { paused || clientFull } }
+
+    private func resumeIfPossible() -> Bool {
+        guard paused, !clientFull, inFlight < CurlTransfer.maxInFlight / 2 else { return false }
+        paused = false
+        return true
+    }
 
     init(request: UpstreamRequest, sink: @escaping @Sendable (UpstreamEvent) -> Void) {
         self.request = request
         self.sink = sink
-    }
-
-    /// Set from the client's event loop when the client cannot take more bytes: the next chunk
-    /// curl delivers is refused with CURL_WRITEFUNC_PAUSE (curl keeps it and redelivers on resume).
-    var pauseRequested: Bool {
-        get { pauseLock.withLock { _pauseRequested } }
-        set { pauseLock.withLock { _pauseRequested = newValue } }
     }
 
     /// Builds the easy handle. Returns nil when curl refuses (then the transfer fails at once).
@@ -93,7 +132,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func data(_ bytes: UnsafeRawBufferPointer) -> Int {
-        if pauseRequested { return Int(APXC_WRITEFUNC_PAUSE) }
+        if !admit(bytes.count) { return Int(APXC_WRITEFUNC_PAUSE) }
         if !headSent {  // no header block end seen (HTTP/0.9-ish); report what we have
             headSent = true
             sink(.head(status: status == 0 ? 200 : status, retryAfter: retryAfter))

@@ -25,6 +25,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             if let cl = h.headers.first(name: "content-length").flatMap(Int.init), cl > app.settings.maxBodyBytes {
                 tooLarge = true
             }
+            // curl and others wait for "100 Continue" before sending a large body.
+            if !tooLarge, h.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+            }
         case .body(var part):
             guard !tooLarge else { return }  // read and drop the rest, then answer 413
             if (body?.readableBytes ?? 0) + part.readableBytes > app.settings.maxBodyBytes {

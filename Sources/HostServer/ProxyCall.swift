@@ -139,6 +139,7 @@ final class ProxyCall: @unchecked Sendable {
             } else {
                 buffered.append(contentsOf: bytes)
             }
+            if let t = transfer, t.consumed(bytes.count) { app.engine.resume(t) }
         case .done(let error, let timedOut):
             transfer = nil
             if let error {
@@ -184,17 +185,15 @@ final class ProxyCall: @unchecked Sendable {
         } else {
             context.flush()
         }
-        if !end, !context.channel.isWritable, let transfer, !transfer.pauseRequested {
-            transfer.pauseRequested = true
-            idleTimer?.cancel()
+        if !end, !context.channel.isWritable, let transfer {
+            _ = transfer.setClientFull(true)
         }
     }
 
     func writabilityChanged() {
-        guard !finished, context.channel.isWritable, let transfer, transfer.pauseRequested else { return }
-        transfer.pauseRequested = false
+        guard !finished, context.channel.isWritable, let transfer else { return }
         resetIdleTimer()
-        app.engine.resume(transfer)
+        if transfer.setClientFull(false) { app.engine.resume(transfer) }
     }
 
     private func completeBuffered() {
@@ -253,7 +252,8 @@ final class ProxyCall: @unchecked Sendable {
         idleTimer?.cancel()
         guard !finished else { return }
         idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.settings.idleTimeoutMs))) { [self] in
-            guard !finished, let t = transfer, !t.pauseRequested else { return }
+            guard !finished, let t = transfer else { return }
+            if t.isHeldByClient { return resetIdleTimer() }
             app.engine.cancel(t)
             transfer = nil
             upstreamFailed("no data for \(app.settings.idleTimeoutMs / 1000) s", timedOut: true)

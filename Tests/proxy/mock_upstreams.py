@@ -45,6 +45,7 @@ class MockUpstream:
         self.replies = []
         self.lock = threading.Lock()
         self.disconnects = 0  # streams the client (the proxy) abandoned
+        self.streams_completed = 0  # SSE replies written to the end
         self.stream_writes_after_disconnect = 0
         mock = self
 
@@ -92,6 +93,8 @@ class MockUpstream:
         with self.lock:
             self.requests.clear()
             self.replies.clear()
+            self.disconnects = 0
+            self.streams_completed = 0
 
     def send(self, h, reply):
         if reply.delay:
@@ -124,6 +127,8 @@ class MockUpstream:
                         time.sleep(0.05)
                 h.wfile.write(b"0\r\n\r\n")
                 h.wfile.flush()
+                with self.lock:
+                    self.streams_completed += 1
             else:
                 body = reply.body
                 if not isinstance(body, (bytes, str)):
