@@ -35,6 +35,9 @@ def test_events_are_forwarded_as_they_arrive(proxy, anthropic_mock):
         got += s.recv(65536)
     total = time.time() - t0
     s.close()
+    deadline = time.time() + 5
+    while anthropic_mock.streams_completed == 0 and time.time() < deadline:
+        time.sleep(0.02)
     assert first < 0.25, first          # the first event did not wait for the rest
     assert total > 1.5, total           # ~9 events 0.3 s apart
 
