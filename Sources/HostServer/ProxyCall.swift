@@ -1,3 +1,4 @@
+import CTranslate
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -31,6 +32,8 @@ final class ProxyCall: @unchecked Sendable {
     private var usage = UsageScan()
     private var idleTimer: Scheduled<Void>?
     private var clientModel = ""
+    /// The key sent upstream, to scrub from anything the upstream echoes back in an error.
+    private var upstreamKey: String?
 
     init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
          routeLabel: String, onFinish: @escaping () -> Void) {
@@ -81,7 +84,8 @@ final class ProxyCall: @unchecked Sendable {
                 stream = try APXStream(translator: route.translator, exchange: exchange)
             } catch {
                 if route.upstream.format != clientFormat {
-                    return failLocal(500, "cannot stream \(route.upstream.format.name) to \(clientFormat.name): " + error.description)
+                    return failLocal(error.code == APX_ERR_UNSUPPORTED ? 501 : 500,
+                                     "cannot stream \(route.upstream.format.name) to \(clientFormat.name): " + error.description)
                 }
                 stream = nil  // same format: forward the upstream's bytes as they are
             }
@@ -96,6 +100,7 @@ final class ProxyCall: @unchecked Sendable {
         var h = ["Content-Type: application/json"]
         if streamRequested { h.append("Accept: text/event-stream") }
         let key = up.apiKey ?? (up.passClientKey ? ClientAuth.presentedKey(head.headers) : nil)
+        upstreamKey = key
         switch up.format {
         case .anthropic:
             if let key { h.append("x-api-key: " + key) }
@@ -227,6 +232,7 @@ final class ProxyCall: @unchecked Sendable {
                 return
             }
         }
+        if let key = upstreamKey, key.utf8.count >= 8 { buffered = Redact.replacing(Array(key.utf8), in: buffered) }
         do {
             let result = try route.translator.translateError(exchange: exchange, status: status, body: buffered)
             let code = result.status >= 400 ? result.status : status

@@ -64,6 +64,14 @@ def test_upstream_500(proxy, openai_mock):
     assert len(openai_mock.requests) == 1
 
 
+def test_upstream_key_echoed_in_an_error_is_redacted(proxy, openai_mock):
+    openai_mock.queue(Reply(401, body={"error": {"message": f"Incorrect API key provided: {OPENAI_UPSTREAM_KEY}.", "type": "invalid_request_error"}}))
+    with pytest.raises(anthropic.AuthenticationError) as e:
+        ant(proxy).messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=MSG)
+    assert OPENAI_UPSTREAM_KEY not in json.dumps(e.value.body)
+    assert "Incorrect API key provided: ***." in json.dumps(e.value.body)
+
+
 def test_upstream_500_passthrough(proxy, anthropic_mock):
     anthropic_mock.queue(Reply(529, body={"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}))
     with pytest.raises(anthropic.APIStatusError) as e:
