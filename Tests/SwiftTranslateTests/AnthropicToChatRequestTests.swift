@@ -185,6 +185,19 @@ import Testing
         }
     }
 
+    @Test func toolChoiceNamingAServerToolIsDropped() throws {
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"tools":[{"type":"web_search_20250305","name":"web_search"},{"name":"t","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"web_search"},"messages":[{"role":"user","content":"x"}]}"#)
+        #expect(r.root["tools"]?.count == 1)
+        #expect(r.root["tool_choice"] == nil)
+        #expect(r.warned("tool_choice.name"))
+    }
+
+    @Test func anAssistantTurnWithOnlyServerBlocksIsNotSentEmpty() throws {
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"},{"role":"assistant","content":[{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}]},{"role":"user","content":"y"}]}"#)
+        #expect(r.root["messages"]?.count == 2)
+        #expect(r.warned("server_tool_use"))
+    }
+
     @Test func noStreamFieldsForANonStreamingRequest() throws {
         let r = try A2C.request(#"{"model":"m","max_tokens":1,"stream":false,"messages":[{"role":"user","content":"x"}]}"#)
         #expect(r.root["stream"] == nil)

@@ -107,6 +107,14 @@ import Testing
         #expect(u?["output_tokens"]?.int == 3)
     }
 
+    /// Ollama and older vLLM say "stop" next to tool calls; Claude Code runs tools on tool_use.
+    @Test(arguments: [("stop", true, "tool_use"), ("tool_calls", false, "end_turn"), ("length", true, "max_tokens"), ("tool_calls", true, "tool_use")])
+    func stopReasonAgreesWithTheContent(_ finish: String, _ withCall: Bool, _ expected: String) throws {
+        let calls = withCall ? #","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]"# : ""
+        let (doc, _) = try A2C.response(#"{"id":"c","choices":[{"message":{"content":"x"\#(calls)},"finish_reason":"\#(finish)"}]}"#)
+        #expect(doc.root["stop_reason"]?.string == expected)
+    }
+
     @Test func missingUsageGivesZeros() throws {
         let (doc, _) = try A2C.response(#"{"id":"c","choices":[{"message":{"content":"x"},"finish_reason":"stop"}]}"#)
         #expect(doc.root["usage"]?["input_tokens"]?.int == 0)

@@ -187,6 +187,13 @@ enum ChatMessagesEncoder {
                 ctx.diagnostics.dropped(ppath, "block dropped (not allowed in an assistant message)")
             }
         }
+        let replay = hasReasoning && ctx.config.replayReasoning && ctx.config.upstreamReasoningField != .none
+        if hasReasoning && !replay {
+            once.drop("thinking", path, "earlier thinking not replayed (upstream.replay_reasoning is off or reasoning_field is none)", &ctx.diagnostics)
+        }
+        // A turn with nothing left (only dropped blocks) is not sent: an empty assistant message
+        // says nothing and some servers reject it.
+        guard !texts.isEmpty || !calls.isEmpty || replay else { return }
         w.beginObject()
         w.field("role", "assistant")
         w.key("content")
@@ -195,14 +202,9 @@ enum ChatMessagesEncoder {
         } else {
             writeJoined(texts, "\n\n", &w)
         }
-        if hasReasoning {
-            let field = ctx.config.upstreamReasoningField
-            if ctx.config.replayReasoning && field != .none {
-                w.key(field.rawValue)
-                writeJoined(reasoning, "\n\n", &w)
-            } else {
-                once.drop("thinking", path, "earlier thinking not replayed (upstream.replay_reasoning is off)", &ctx.diagnostics)
-            }
+        if replay {
+            w.key(ctx.config.upstreamReasoningField.rawValue)
+            writeJoined(reasoning, "\n\n", &w)
         }
         if !calls.isEmpty {
             w.key("tool_calls")

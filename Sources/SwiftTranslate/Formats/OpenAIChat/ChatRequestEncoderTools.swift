@@ -3,6 +3,7 @@
 enum ChatToolsEncoder {
     static func tools(_ r: NRequest, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         var wroteAny = false
+        var sentNames: Set<String> = []
         for (i, t) in r.tools.enumerated() {
             let path = "tools[\(i)]"
             if let builtin = t.builtin {
@@ -19,7 +20,9 @@ enum ChatToolsEncoder {
             w.field("type", "function")
             w.key("function")
             w.beginObject()
-            w.field("name", ctx.toolNames.openAISafe(t.name))
+            let name = ctx.toolNames.openAISafe(t.name)
+            sentNames.insert(name)
+            w.field("name", name)
             w.field("description", ifPresent: t.description)
             if let schema = t.schema { w.field("parameters", raw: schema) }
             if let strict = t.strict { w.field("strict", strict) }
@@ -34,7 +37,12 @@ enum ChatToolsEncoder {
             return
         }
         w.endArray()
-        if let choice = r.toolChoice {
+        var choice = r.toolChoice
+        if case .tool(let name) = choice, !sentNames.contains(ctx.toolNames.openAISafe(name)) {
+            ctx.diagnostics.dropped("tool_choice.name", "\"\(name)\" is not among the function tools sent; tool_choice dropped")
+            choice = nil
+        }
+        if let choice {
             w.key("tool_choice")
             switch choice {
             case .auto: w.string("auto")

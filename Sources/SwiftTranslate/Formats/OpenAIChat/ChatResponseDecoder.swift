@@ -32,12 +32,22 @@ enum ChatResponseDecoder {
         }
 
         let finish = try AnthropicField.optionalString(choice, "finish_reason", "choices[0]")
-        r.stopReason = ChatFinish.decode(finish)
+        r.stopReason = stopReason(finish, hasToolCalls: r.content.contains { if case .toolCall = $0 { return true } else { return false } })
         if let usage = root["usage"], !usage.isNull {
             try AnthropicField.object(usage, "usage")
             r.usage = ChatUsage.decode(usage)
         }
         return r
+    }
+
+    /// The finish reason, made consistent with the content: some servers (Ollama, older vLLM) say
+    /// "stop" next to tool calls, and an Anthropic client only runs tools on `tool_use`; a
+    /// "tool_calls" finish without any call would leave the client waiting for one.
+    static func stopReason(_ finish: String?, hasToolCalls: Bool) -> NStopReason {
+        let reason = ChatFinish.decode(finish)
+        if hasToolCalls && reason == .endTurn { return .toolUse }
+        if !hasToolCalls && reason == .toolUse { return .endTurn }
+        return reason
     }
 
     /// `reasoning_content` (DeepSeek) or `reasoning` (vLLM ≥0.11, OpenRouter, Ollama).
