@@ -138,6 +138,11 @@ import Testing
         #expect(A2C.at(r.root["messages"], 0)?["content"]?.string == "Mention x-anthropic-billing-header: here")
     }
 
+    @Test func topLevelSystemComesFirstWhateverTheKeyOrder() throws {
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"system","content":"env"},{"role":"user","content":"x"}],"system":"rules"}"#)
+        #expect(A2C.at(r.root["messages"], 0)?["content"]?.string == "rules\n\nenv")
+    }
+
     @Test func onlyABillingHeaderGivesNoSystemMessage() throws {
         let r = try A2C.request(#"{"model":"m","max_tokens":1,"system":[{"type":"text","text":"x-anthropic-billing-header: a"}],"messages":[{"role":"user","content":"x"}]}"#)
         #expect(A2C.at(r.root["messages"], 0)?["role"]?.string == "user")

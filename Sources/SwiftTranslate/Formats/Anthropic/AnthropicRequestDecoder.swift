@@ -6,6 +6,7 @@ enum AnthropicRequestDecoder {
         var r = NRequest()
         var state = AnthropicDecodeState()
         var sawMessages = false
+        var topSystem: [NText] = []
         for (key, value) in root.members {
             switch key {
             case "model":
@@ -20,7 +21,7 @@ enum AnthropicRequestDecoder {
                 sawMessages = true
                 try decodeMessages(value, &r, &state, &ctx)
             case "system":
-                r.system.append(contentsOf: try decodeSystem(value, "system"))
+                topSystem = try decodeSystem(value, "system")
             case "stop_sequences":
                 if value.isNull { break }
                 try AnthropicField.array(value, "stop_sequences")
@@ -75,6 +76,9 @@ enum AnthropicRequestDecoder {
             }
         }
         guard sawMessages else { throw TranslateError.invalid("", "missing \"messages\"") }
+        // The top-level system prompt comes first, whatever the key order; then the hoisted
+        // role:system messages (already in r.system) in order of appearance.
+        if !topSystem.isEmpty { r.system.insert(contentsOf: topSystem, at: 0) }
         return r
     }
 
