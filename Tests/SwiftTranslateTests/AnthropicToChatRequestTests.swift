@@ -76,6 +76,11 @@ import Testing
         #expect(r.count("cache_control dropped") == 1, "\(r.warnings)")
     }
 
+    @Test func warningsNameTheClientsMessageIndexAfterHoisting() throws {
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"system","content":"env"},{"role":"user","content":"x"},{"role":"assistant","content":[{"type":"text","text":"a"},{"type":"redacted_thinking","data":"E"}]},{"role":"user","content":"y"}]}"#)
+        #expect(r.warned("messages[2].content[1]: redacted_thinking"), "\(r.warnings)")
+    }
+
     @Test func deferLoadingAndInputExamplesWarnOncePerKind() throws {
         let r = try A2C.request(#"{"model":"m","max_tokens":1,"tools":[{"name":"a","input_schema":{"type":"object"},"defer_loading":true,"input_examples":[{}]},{"name":"b","input_schema":{"type":"object"},"defer_loading":true,"input_examples":[{}]}],"messages":[{"role":"user","content":"x"}]}"#)
         #expect(r.count("defer_loading") == 1)

@@ -119,7 +119,9 @@ enum AnthropicRequestDecoder {
             case "user", "assistant":
                 let nrole: NRole = role == "user" ? .user : .assistant
                 let parts = try AnthropicContentDecoder.content(content, "\(path).content", nrole, &state, &ctx)
-                r.messages.append(NMessage(role: nrole, parts: parts))
+                var message = NMessage(role: nrole, parts: parts)
+                message.sourceIndex = i - 1
+                r.messages.append(message)
             default:
                 throw TranslateError.invalid("\(path).role", "expected \"user\", \"assistant\" or \"system\", got \"\(role)\"")
             }

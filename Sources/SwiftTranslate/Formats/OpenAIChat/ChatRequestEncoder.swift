@@ -11,9 +11,10 @@ enum ChatRequestEncoder {
         w.beginArray()
         ChatMessagesEncoder.system(r.system, &w, &once, &ctx)
         for (i, m) in r.messages.enumerated() {
+            let path = MessagePath(index: m.sourceIndex ?? i)
             switch m.role {
-            case .user: ChatMessagesEncoder.user(m.parts, "messages[\(i)]", &w, &once, &ctx)
-            case .assistant: ChatMessagesEncoder.assistant(m.parts, "messages[\(i)]", &w, &once, &ctx)
+            case .user: ChatMessagesEncoder.user(m.parts, path, &w, &once, &ctx)
+            case .assistant: ChatMessagesEncoder.assistant(m.parts, path, &w, &once, &ctx)
             }
         }
         w.endArray()

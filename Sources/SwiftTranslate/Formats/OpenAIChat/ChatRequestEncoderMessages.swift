@@ -33,11 +33,11 @@ enum ChatMessagesEncoder {
         case file(filename: String, dataURL: String)
     }
 
-    static func user(_ parts: [NPart], _ path: String, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+    static func user(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         var out: [UserPart] = []
         var rest: [UserPart] = []
         for (j, p) in parts.enumerated() {
-            let ppath = "\(path).content[\(j)]"
+            let ppath = path.child(j)
             switch p {
             case .toolResult(let r):
                 toolMessage(r, ppath, &w, &out, &once, &ctx)
@@ -62,16 +62,16 @@ enum ChatMessagesEncoder {
 
     /// `{role:"tool", tool_call_id, content}`: text joined; is_error prefixes "Error: ".
     /// Images and files go to `moved` (the user message that follows).
-    private static func toolMessage(_ r: NToolResult, _ path: String, _ w: inout JSONWriter, _ moved: inout [UserPart],
+    private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
                                     _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        if r.cacheControl != nil { once.drop("cache_control", "\(path).cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+        if r.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
         var texts: [String] = []
         var media: [UserPart] = []
         for (k, c) in r.content.enumerated() {
-            let cpath = "\(path).content[\(k)]"
+            let cpath = path.child(k)
             switch c {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", "\(cpath).cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+                if t.cacheControl != nil { once.drop("cache_control", cpath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
                 texts.append(t.text)
             case .document(let d):
                 if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
@@ -93,18 +93,18 @@ enum ChatMessagesEncoder {
         w.endString()
         w.endObject()
         if !media.isEmpty {
-            ctx.diagnostics.dropped(path, "images/files of tool result \(r.toolCallId) moved to a user message (a Chat tool message holds text only)")
+            ctx.diagnostics.dropped(path.text(), "images/files of tool result \(r.toolCallId) moved to a user message (a Chat tool message holds text only)")
             moved.append(.text("Attachments from the result of tool call \(r.toolCallId):"))
             moved.append(contentsOf: media)
         }
     }
 
     /// A user-turn part as a Chat part, or a warning when Chat cannot carry it.
-    private static func userPart(_ p: NPart, _ path: String, _ out: inout [UserPart], _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+    private static func userPart(_ p: NPart, _ path: MessagePath, _ out: inout [UserPart], _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         switch p {
         case .text(let t):
-            if t.cacheControl != nil { once.drop("cache_control", "\(path).cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
-            if t.citations != nil { once.drop("citations", "\(path).citations", "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
+            if t.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+            if t.citations != nil { once.drop("citations", path.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
             out.append(.text(t.text))
         case .refusal(let s):
             out.append(.text(s))
@@ -112,7 +112,7 @@ enum ChatMessagesEncoder {
             switch img.source {
             case .base64(let mediaType, let data): out.append(.imageURL(url: "data:\(mediaType);base64,\(data)", detail: img.detail))
             case .url(let url): out.append(.imageURL(url: url, detail: img.detail))
-            case .file: ctx.diagnostics.dropped(path, "image with a file_id dropped (vendor file ids are not portable)")
+            case .file: ctx.diagnostics.dropped(path.text(), "image with a file_id dropped (vendor file ids are not portable)")
             case .text(let s): out.append(.text(s))
             }
         case .document(let d):
@@ -121,17 +121,17 @@ enum ChatMessagesEncoder {
                 let filename = d.filename ?? d.title ?? (mediaType == "application/pdf" ? "document.pdf" : "document")
                 out.append(.file(filename: filename, dataURL: "data:\(mediaType);base64,\(data)"))
             case .text(let s):
-                if d.title != nil { once.drop("document.title", "\(path).title", "document title dropped (a text document becomes a text part)", &ctx.diagnostics) }
+                if d.title != nil { once.drop("document.title", path.text(".title"), "document title dropped (a text document becomes a text part)", &ctx.diagnostics) }
                 out.append(.text(s))
             case .url(let url):
-                ctx.diagnostics.dropped(path, "document by URL dropped (OpenAI Chat has no file URLs): \(url)")
+                ctx.diagnostics.dropped(path.text(), "document by URL dropped (OpenAI Chat has no file URLs): \(url)")
             case .file:
-                ctx.diagnostics.dropped(path, "document with a file_id dropped (vendor file ids are not portable)")
+                ctx.diagnostics.dropped(path.text(), "document with a file_id dropped (vendor file ids are not portable)")
             }
         case .opaque(_, let type, _):
-            ctx.diagnostics.dropped(path, "\(type) block dropped (no counterpart in OpenAI Chat)")
+            ctx.diagnostics.dropped(path.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
         case .thinking, .redactedThinking, .reasoningItem, .toolCall, .toolResult:
-            ctx.diagnostics.dropped(path, "block dropped (not allowed in a user message)")
+            ctx.diagnostics.dropped(path.text(), "block dropped (not allowed in a user message)")
         }
     }
 
@@ -160,17 +160,17 @@ enum ChatMessagesEncoder {
     }
 
     /// `{role:"assistant", content, reasoning_content?, tool_calls?}`.
-    static func assistant(_ parts: [NPart], _ path: String, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+    static func assistant(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         var texts: [String] = []
         var reasoning: [String] = []
         var hasReasoning = false
         var calls: [NToolCall] = []
         for (j, p) in parts.enumerated() {
-            let ppath = "\(path).content[\(j)]"
+            let ppath = path.child(j)
             switch p {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", "\(ppath).cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
-                if t.citations != nil { once.drop("citations", "\(ppath).citations", "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
+                if t.cacheControl != nil { once.drop("cache_control", ppath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+                if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
                 if !t.text.isEmpty { texts.append(t.text) }
             case .refusal(let s): texts.append(s)
             case .thinking(let t): hasReasoning = true; if !t.text.isEmpty { reasoning.append(t.text) }
@@ -179,17 +179,17 @@ enum ChatMessagesEncoder {
                 reasoning.append(contentsOf: item.summary.filter { !$0.isEmpty })
                 reasoning.append(contentsOf: item.content.filter { !$0.isEmpty })
             case .redactedThinking:
-                once.drop("redacted_thinking", ppath, "redacted_thinking dropped (encrypted for Anthropic only)", &ctx.diagnostics)
+                once.drop("redacted_thinking", ppath.text(), "redacted_thinking dropped (encrypted for Anthropic only)", &ctx.diagnostics)
             case .toolCall(let c): calls.append(c)
             case .opaque(_, let type, _):
-                ctx.diagnostics.dropped(ppath, "\(type) block dropped (no counterpart in OpenAI Chat)")
+                ctx.diagnostics.dropped(ppath.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
             case .image, .document, .toolResult:
-                ctx.diagnostics.dropped(ppath, "block dropped (not allowed in an assistant message)")
+                ctx.diagnostics.dropped(ppath.text(), "block dropped (not allowed in an assistant message)")
             }
         }
         let replay = hasReasoning && ctx.config.replayReasoning && ctx.config.upstreamReasoningField != .none
         if hasReasoning && !replay {
-            once.drop("thinking", path, "earlier thinking not replayed (upstream.replay_reasoning is off or reasoning_field is none)", &ctx.diagnostics)
+            once.drop("thinking", path.text(), "earlier thinking not replayed (upstream.replay_reasoning is off or reasoning_field is none)", &ctx.diagnostics)
         }
         // A turn with nothing left (only dropped blocks) is not sent: an empty assistant message
         // says nothing and some servers reject it.
@@ -234,5 +234,27 @@ enum ChatMessagesEncoder {
             w.stringPiece(s)
         }
         w.endString()
+    }
+}
+
+/// A JSON path into the client's request (`messages[3].content[1].content[0]`), built as text
+/// only when a warning needs it.
+struct MessagePath {
+    var index: Int
+    /// Block index in the message, then in a tool result's content; -1 when not that deep.
+    var part = -1
+    var sub = -1
+
+    func child(_ i: Int) -> MessagePath {
+        var p = self
+        if part < 0 { p.part = i } else { p.sub = i }
+        return p
+    }
+
+    func text(_ suffix: String = "") -> String {
+        var s = "messages[\(index)]"
+        if part >= 0 { s += ".content[\(part)]" }
+        if sub >= 0 { s += ".content[\(sub)]" }
+        return s + suffix
     }
 }
