@@ -129,6 +129,6 @@ enum ChatRequestEncoder {
                 }
             }
         }
-        return min(n + n / 8, 1 << 30)
+        return max(256, min(n + n / 8, 1 << 30))
     }
 }

@@ -7,7 +7,7 @@ enum ChatResponseDecoder {
         var r = NResponse()
         r.id = try AnthropicField.optionalString(root, "id", "") ?? ""
         r.model = try AnthropicField.optionalString(root, "model", "") ?? ""
-        r.created = try AnthropicField.optionalInt(root, "created", "")
+        r.created = root["created"]?.int // informative only: a strange value must not fail the response
         guard let choices = root["choices"] else { throw TranslateError.invalid("", "missing \"choices\"") }
         try AnthropicField.array(choices, "choices")
         var first: JSONValue? = nil
