@@ -208,6 +208,12 @@ import Testing
         #expect(r.warned("server_tool_use"))
     }
 
+    @Test func searchResultsInAToolResultAreSentAsText() throws {
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"k1","name":"kb","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"k1","content":[{"type":"search_result","source":"https://kb/1","title":"Doc 1","content":[{"type":"text","text":"Fact A."},{"type":"text","text":"Fact B."}],"citations":{"enabled":true}}]}]}]}"#)
+        #expect(A2C.at(r.root["messages"], 1)?["content"]?.string == "Doc 1\nSource: https://kb/1\nFact A.\nFact B.")
+        #expect(r.warned("search_result"))
+    }
+
     @Test func noStreamFieldsForANonStreamingRequest() throws {
         let r = try A2C.request(#"{"model":"m","max_tokens":1,"stream":false,"messages":[{"role":"user","content":"x"}]}"#)
         #expect(r.root["stream"] == nil)

@@ -75,6 +75,13 @@ enum ChatMessagesEncoder {
                 texts.append(t.text)
             case .document(let d):
                 if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
+            case .opaque(.anthropic, "search_result", let raw):
+                if let s = searchResultText(raw) {
+                    once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
+                    texts.append(s)
+                } else {
+                    userPart(c, cpath, &media, &once, &ctx)
+                }
             default:
                 userPart(c, cpath, &media, &once, &ctx)
             }
@@ -128,8 +135,13 @@ enum ChatMessagesEncoder {
             case .file:
                 ctx.diagnostics.dropped(path.text(), "document with a file_id dropped (vendor file ids are not portable)")
             }
-        case .opaque(_, let type, _):
-            ctx.diagnostics.dropped(path.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
+        case .opaque(let format, let type, let raw):
+            if format == .anthropic, type == "search_result", let s = searchResultText(raw) {
+                once.drop("search_result", path.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
+                out.append(.text(s))
+            } else {
+                ctx.diagnostics.dropped(path.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
+            }
         case .thinking, .redactedThinking, .reasoningItem, .toolCall, .toolResult:
             ctx.diagnostics.dropped(path.text(), "block dropped (not allowed in a user message)")
         }
@@ -224,6 +236,23 @@ enum ChatMessagesEncoder {
             w.endArray()
         }
         w.endObject()
+    }
+
+    /// An Anthropic `search_result` block (`{source, title, content:[{type:"text", text}]}`) as
+    /// plain text: the title, the source, then the content texts. nil when it has no text.
+    static func searchResultText(_ raw: [UInt8]) -> String? {
+        guard let doc = try? JSONDocument.parse(raw) else { return nil }
+        let b = doc.root
+        var lines: [String] = []
+        if let title = b["title"]?.string, !title.isEmpty { lines.append(title) }
+        if let source = b["source"]?.string, !source.isEmpty { lines.append("Source: " + source) }
+        var hasText = false
+        if let content = b["content"] {
+            for c in content.elements {
+                if let t = c["text"]?.string { lines.append(t); hasText = true }
+            }
+        }
+        return hasText ? lines.joined(separator: "\n") : nil
     }
 
     /// One JSON string from pieces and a separator, without building the joined String.
