@@ -172,6 +172,13 @@ import Testing
         #expect(A2C.at(user?["content"], 1)?["image_url"]?["url"]?.string == "https://x/y.png")
     }
 
+    @Test(arguments: [("Quarterly Report", "Quarterly Report.pdf"), ("a.PDF", "a.PDF"), (nil, "document.pdf")])
+    func pdfFilenameEndsInPdf(_ title: String?, _ filename: String) throws {
+        let t = title.map { #","title":"\#($0)""# } ?? ""
+        let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}\#(t)},{"type":"text","text":"?"}]}]}"#)
+        #expect(A2C.at(A2C.at(r.root["messages"], 0)?["content"], 0)?["file"]?["filename"]?.string == filename)
+    }
+
     @Test func pdfInAToolResultMovesToTheUserMessage() throws {
         let r = try A2C.request(#"{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"r1","name":"read","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"r1","content":[{"type":"text","text":"see file"},{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}}]}]}]}"#)
         #expect(A2C.at(r.root["messages"], 1)?["content"]?.string == "see file")

@@ -125,7 +125,9 @@ enum ChatMessagesEncoder {
         case .document(let d):
             switch d.source {
             case .base64(let mediaType, let data):
-                let filename = d.filename ?? d.title ?? (mediaType == "application/pdf" ? "document.pdf" : "document")
+                // Upstreams tell the file type by the name: a PDF's name ends in .pdf.
+                var filename = d.filename ?? d.title ?? "document"
+                if mediaType == "application/pdf", !filename.lowercased().hasSuffix(".pdf") { filename += ".pdf" }
                 out.append(.file(filename: filename, dataURL: "data:\(mediaType);base64,\(data)"))
             case .text(let s):
                 if d.title != nil { once.drop("document.title", path.text(".title"), "document title dropped (a text document becomes a text part)", &ctx.diagnostics) }
