@@ -115,6 +115,12 @@ import Testing
         #expect(doc.root["stop_reason"]?.string == expected)
     }
 
+    @Test func callsWithoutIDsGetUniqueOnes() throws {
+        let (doc, _) = try A2C.response(#"{"id":"gen-9","choices":[{"message":{"tool_calls":[{"type":"function","function":{"name":"f","arguments":"{}"}},{"id":"","type":"function","function":{"name":"g","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"#)
+        #expect(Self.content(doc, 0)?["id"]?.string == "call_gen-9_0")
+        #expect(Self.content(doc, 1)?["id"]?.string == "call_gen-9_1")
+    }
+
     @Test func missingUsageGivesZeros() throws {
         let (doc, _) = try A2C.response(#"{"id":"c","choices":[{"message":{"content":"x"},"finish_reason":"stop"}]}"#)
         #expect(doc.root["usage"]?["input_tokens"]?.int == 0)

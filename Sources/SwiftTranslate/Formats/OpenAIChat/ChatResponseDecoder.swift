@@ -26,7 +26,7 @@ enum ChatResponseDecoder {
         if let refusal = try AnthropicField.optionalString(message, "refusal", mpath), !refusal.isEmpty {
             r.content.append(.refusal(refusal))
         }
-        try toolCalls(message, mpath, &r.content, &ctx)
+        try toolCalls(message, mpath, responseID: r.id, &r.content, &ctx)
         if let a = message["annotations"], a.count > 0 {
             ctx.diagnostics.dropped("\(mpath).annotations", "url citations dropped (no counterpart in the client format)")
         }
@@ -86,7 +86,10 @@ enum ChatResponseDecoder {
 
     /// `tool_calls[]` (function calls; the arguments string decoded to its bytes) and the
     /// deprecated `function_call`.
-    private static func toolCalls(_ m: JSONValue, _ path: String, _ out: inout [NPart], _ ctx: inout TranslationContext) throws(TranslateError) {
+    /// A call without an id gets one made of the response id and its position, so ids stay
+    /// unique across the turns of a conversation.
+    private static func toolCalls(_ m: JSONValue, _ path: String, responseID: String, _ out: inout [NPart], _ ctx: inout TranslationContext) throws(TranslateError) {
+        let idBase = responseID.isEmpty ? "call_" : "call_\(responseID)_"
         if let calls = m["tool_calls"], !calls.isNull {
             let cpath = "\(path).tool_calls"
             try AnthropicField.array(calls, cpath)
@@ -100,13 +103,14 @@ enum ChatResponseDecoder {
                     ctx.diagnostics.dropped(p, "\(type) tool call dropped (only function calls have a counterpart)")
                     continue
                 }
-                let id = try AnthropicField.optionalString(call, "id", p) ?? "call_\(i - 1)"
+                var id = try AnthropicField.optionalString(call, "id", p) ?? ""
+                if id.isEmpty { id = idBase + String(i - 1) }
                 guard let fn = call["function"] else { throw TranslateError.invalid(p, "missing \"function\"") }
                 out.append(.toolCall(try function(fn, "\(p).function", id: id)))
             }
         }
         if let fc = m["function_call"], !fc.isNull {
-            out.append(.toolCall(try function(fc, "\(path).function_call", id: "call_function_call")))
+            out.append(.toolCall(try function(fc, "\(path).function_call", id: idBase + "function_call")))
         }
     }
 
