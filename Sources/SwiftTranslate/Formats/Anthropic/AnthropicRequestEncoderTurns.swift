@@ -100,22 +100,41 @@ extension AnthropicRequestEncoder {
     }
 
     /// Every tool call must be answered in the next user turn; tool results go first in it.
+    /// A tool call id used again in a later turn (some servers number calls per turn) gets a
+    /// suffix, in the call and in its results, since Anthropic wants ids unique.
     static func pairToolCalls(_ turns: inout [Turn]) throws(TranslateError) {
         var pending: [PendingCall] = []
+        var used: Set<String> = []
         for t in turns.indices {
             if turns[t].role == .assistant {
-                for item in turns[t].items {
-                    if case .toolCall(let c) = item.part { pending.append(PendingCall(id: ToolCallID.anthropicSafe(c.id), original: c.id, name: c.name, path: item.path)) }
+                for k in turns[t].items.indices {
+                    guard case .toolCall(var c) = turns[t].items[k].part else { continue }
+                    let safe = ToolCallID.anthropicSafe(c.id)
+                    var sent = safe
+                    var n = 2
+                    while !used.insert(sent).inserted {
+                        sent = "\(safe)_\(n)"
+                        n += 1
+                    }
+                    pending.append(PendingCall(id: safe, sent: sent, original: c.id, name: c.name, path: turns[t].items[k].path))
+                    if sent != safe {
+                        c.id = sent
+                        turns[t].items[k].part = .toolCall(c)
+                    }
                 }
                 continue
             }
             var results: [Item] = []
             var others: [Item] = []
-            for item in turns[t].items {
-                guard case .toolResult(let r) = item.part else { others.append(item); continue }
+            for var item in turns[t].items {
+                guard case .toolResult(var r) = item.part else { others.append(item); continue }
                 let id = ToolCallID.anthropicSafe(r.toolCallId)
                 guard let k = pending.firstIndex(where: { $0.id == id }) else {
                     throw TranslateError.invalid(item.path, "tool result \"\(r.toolCallId)\" answers no tool call of the preceding assistant turn")
+                }
+                if pending[k].sent != id {
+                    r.toolCallId = pending[k].sent
+                    item.part = .toolResult(r)
                 }
                 pending.remove(at: k)
                 results.append(item)
@@ -127,7 +146,9 @@ extension AnthropicRequestEncoder {
     }
 
     struct PendingCall {
+        /// The anthropic-safe id the client used, and the id sent (unique in the conversation).
         var id: String
+        var sent: String
         var original: String
         var name: String
         var path: String

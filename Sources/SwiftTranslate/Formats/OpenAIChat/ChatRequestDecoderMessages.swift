@@ -10,9 +10,11 @@ extension ChatRequestDecoder {
         var toolTurnOpen = false
         /// A user or assistant message has been seen (a later system message loses its position).
         var conversationStarted = false
-        /// Every tool call id of the assistant messages so far, and those already answered.
+        /// Every tool call id of the assistant messages so far.
         var callIds: Set<String> = []
-        var answered: Set<String> = []
+        /// Tool calls of the last assistant message still waiting for their result (ids may
+        /// repeat across turns: some servers number them per turn).
+        var openCalls: [(id: String, path: String)] = []
         /// The id given to the last deprecated `function_call`, answered by a `function` message.
         var pendingFunction: (id: String, name: String)? = nil
     }
@@ -46,6 +48,7 @@ extension ChatRequestDecoder {
                     r.messages.append(NMessage(role: .user, parts: parts))
                 }
             case "assistant":
+                try checkAnswered(state)
                 let parts = try assistantMessage(m, path, &state, &ctx)
                 state.conversationStarted = true
                 state.toolTurnOpen = false
@@ -64,23 +67,33 @@ extension ChatRequestDecoder {
                 var texts: [NPart] = []
                 if let c = present(m["content"]) { texts = [.text(NText(try string(c, "\(path).content")))] }
                 state.pendingFunction = nil
-                state.answered.insert(pending.id)
+                state.openCalls.removeAll { $0.id == pending.id }
                 appendResult(NToolResult(toolCallId: pending.id, content: texts, isError: false), &r, &state)
             default:
                 throw TranslateError.invalid("\(path).role", "unknown role \"\(role)\"")
             }
             i += 1
         }
+        try checkAnswered(state)
     }
 
-    /// Checks that `id` answers an earlier, not yet answered tool call.
+    /// Every tool call must have its result before the next assistant message (and the end).
+    static func checkAnswered(_ state: MessageState) throws(TranslateError) {
+        if let open = state.openCalls.first {
+            throw TranslateError.invalid(open.path, "tool call \"\(open.id)\" has no tool result before the next assistant message")
+        }
+    }
+
+    /// Checks that `id` answers a not yet answered tool call of the last assistant message.
     static func answer(_ id: String, _ path: String, _ state: inout MessageState) throws(TranslateError) {
-        guard state.callIds.contains(id) else {
-            throw TranslateError.invalid(path, "tool result \"\(id)\" answers no earlier tool call")
+        if let k = state.openCalls.firstIndex(where: { $0.id == id }) {
+            state.openCalls.remove(at: k)
+            return
         }
-        guard state.answered.insert(id).inserted else {
-            throw TranslateError.invalid(path, "a second tool result for tool call \"\(id)\"")
+        if state.callIds.contains(id) {
+            throw TranslateError.invalid(path, "tool result \"\(id)\" answers a tool call that is already answered or not of the last assistant message")
         }
+        throw TranslateError.invalid(path, "tool result \"\(id)\" answers no earlier tool call")
     }
 
     /// Adds a tool result to the open tool turn (after its other results), or opens one.
@@ -99,6 +112,7 @@ extension ChatRequestDecoder {
     /// An assistant message: reasoning first, then content/refusal, then tool calls.
     static func assistantMessage(_ m: JSONValue, _ path: String, _ state: inout MessageState, _ ctx: inout TranslationContext) throws(TranslateError) -> [NPart] {
         var parts: [NPart] = []
+        state.openCalls.removeAll()
         if let details = present(m["reasoning_details"]) {
             parts = try reasoningDetails(details, "\(path).reasoning_details", &ctx)
         }
@@ -133,8 +147,10 @@ extension ChatRequestDecoder {
             try array(calls, "\(path).tool_calls")
             var k = 0
             for call in calls.elements {
-                let c = try toolCall(call, "\(path).tool_calls[\(k)]")
+                let p = "\(path).tool_calls[\(k)]"
+                let c = try toolCall(call, p)
                 state.callIds.insert(c.id)
+                state.openCalls.append((c.id, p))
                 parts.append(.toolCall(c))
                 k += 1
             }
@@ -146,6 +162,7 @@ extension ChatRequestDecoder {
             let id = "call_function_\(state.callIds.count)"
             state.callIds.insert(id)
             state.pendingFunction = (id, name)
+            state.openCalls.append((id, p))
             parts.append(.toolCall(NToolCall(id: id, name: name, arguments: try arguments(fc, p))))
         }
         if present(m["audio"]) != nil {

@@ -67,7 +67,7 @@ extension ChatRequestDecoder {
             let p = "\(path)[\(i)]"
             try object(part, p)
             let type = part["type"]?.string ?? "text"
-            guard type == "text" else { throw TranslateError.unsupported(p, "only text parts are allowed here, got \"\(type)\"") }
+            guard type == "text" else { throw TranslateError.invalid(p, "only text parts are allowed here, got \"\(type)\"") }
             guard let t = part["text"] else { throw TranslateError.invalid("\(p).text", "required") }
             out.append(NText(try string(t, "\(p).text"), cacheControl: cacheControl(part)))
             i += 1
