@@ -124,6 +124,7 @@ import Testing
         (#"{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"allowed_tools","allowed_tools":{"mode":"auto","tools":[{"type":"function","function":{"name":"g"}}]}}}"#, "tool_choice.allowed_tools.tools[0]"),
         (#"{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"f","parameters":[]}}]}"#, "tools[0].function.parameters"),
         (#"{"model":"m","messages":[],"response_format":{"type":"json_schema"}}"#, "response_format.json_schema"),
+        (#"{"model":"m","messages":[],"functions":[{"name":"f"}],"tools":[{"type":"function","function":{"name":"f"}}]}"#, "tools"),
         (#"{"model":"m","messages":[],"reasoning_effort":"extreme"}"#, "reasoning_effort"),
         (#"{"model":"m","messages":[{"role":"function","name":"f","content":"x"}]}"#, "messages[0]"),
         (#"{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":[1]}}]}]}"#, "messages[0].tool_calls[0].function.arguments"),
@@ -132,6 +133,12 @@ import Testing
         let e = C2A.failure { _ = try C2A.decode(json) }
         #expect(e?.status == .invalid, "\(json)")
         #expect(e?.path == path, "\(json): \(e?.message ?? "no error")")
+    }
+
+    @Test func foreignReasoningDetailsLoseTheirSignature() throws {
+        let (r, _) = try C2A.decode(#"{"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a","reasoning_details":[{"type":"reasoning.text","text":"t","signature":"gAAA","format":"openai-responses-v1"},{"type":"reasoning.text","text":"u","signature":"EqQB"}]}]}"#)
+        let sigs = r.messages[1].parts.compactMap { p -> String?? in if case .thinking(let t) = p { return .some(t.signature) } else { return nil } }
+        #expect(sigs == [nil, "EqQB"])
     }
 
     @Test func secondResultForTheSameCallIsRejected() {

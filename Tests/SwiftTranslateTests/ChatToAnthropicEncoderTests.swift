@@ -86,6 +86,13 @@ import Testing
         #expect(bad?.status == .unsupported && bad?.path == "messages[0].content[0]")
     }
 
+    @Test func jpgIsSentAsJpeg() throws {
+        let r = C2A.request([C2A.user([.image(NImage(source: .base64(mediaType: "image/jpg", data: "/9j/")))])])
+        let (doc, _) = try C2A.encode(r)
+        let source = Array(try #require(doc.root["messages"]).elements)[0]["content"]?.elements.map { $0 }.first?["source"]
+        #expect(source?["media_type"]?.string == "image/jpeg")
+    }
+
     @Test func toolArgumentsMustBeAnObject() {
         for args in ["[1,2]", "\"text\"", "{\"a\":"] {
             let r = C2A.request([C2A.user([.text(NText("q"))]), C2A.assistant([C2A.call("c1", "f", args)]), C2A.user([C2A.result("c1")])])

@@ -68,7 +68,9 @@ extension AnthropicRequestEncoder {
         w.key("source")
         w.beginObject()
         switch img.source {
-        case .base64(let mediaType, let data):
+        case .base64(let given, let data):
+            // "image/jpg" is a common misspelling that Anthropic rejects.
+            let mediaType = given == "image/jpg" ? "image/jpeg" : given
             guard imageTypes.contains(mediaType) else {
                 throw TranslateError.unsupported(path, "image type \"\(mediaType)\": Anthropic takes image/jpeg, image/png, image/gif and image/webp")
             }

@@ -30,6 +30,9 @@ enum AnthropicResponseDecoder {
             r.content.append(try self.block(block, "content[\(i)]"))
             i += 1
         }
+        if r.stopReason == .refusal, let details = present(root["stop_details"]), let why = details["explanation"]?.string, !why.isEmpty {
+            r.content.append(.refusal(why))
+        }
         return r
     }
 

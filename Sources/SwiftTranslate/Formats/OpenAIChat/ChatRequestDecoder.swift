@@ -65,8 +65,17 @@ enum ChatRequestDecoder {
         if let functions { r.tools = try decodeFunctions(functions, "functions") }
         if let tools { r.tools += try decodeTools(tools, &ctx) }
         if let functionCall { r.toolChoice = try decodeFunctionCall(functionCall) }
+        try checkUniqueNames(r.tools)
         if let toolChoice { try decodeToolChoice(toolChoice, into: &r) }
         return r
+    }
+
+    /// Tool names must be unique (`functions` entries come first, then `tools`).
+    static func checkUniqueNames(_ tools: [NTool]) throws(TranslateError) {
+        var seen: Set<String> = []
+        for t in tools where !seen.insert(t.name).inserted {
+            throw TranslateError.invalid("tools", "tool name \"\(t.name)\" is defined twice")
+        }
     }
 
     /// `stop`: a string or an array of strings.

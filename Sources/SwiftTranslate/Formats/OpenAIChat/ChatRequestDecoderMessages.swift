@@ -202,7 +202,10 @@ extension ChatRequestDecoder {
             try object(d, p)
             switch try reqString(d, "type", p) {
             case "reasoning.text":
-                parts.append(.thinking(NThinking(text: try optString(d, "text", p) ?? "", signature: try optString(d, "signature", p))))
+                // A signature is only meaningful to the vendor that minted it.
+                let format = try optString(d, "format", p)
+                let signature = format == nil || format == ChatReasoningDetails.anthropicFormat ? try optString(d, "signature", p) : nil
+                parts.append(.thinking(NThinking(text: try optString(d, "text", p) ?? "", signature: signature)))
             case "reasoning.summary":
                 parts.append(.thinking(NThinking(text: try optString(d, "summary", p) ?? "", signature: nil)))
             case "reasoning.encrypted":
