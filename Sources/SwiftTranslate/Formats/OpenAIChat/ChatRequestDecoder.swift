@@ -2,7 +2,7 @@
 /// ChatRequestDecoder+*.swift files. Wrong types throw `.invalid` with the JSON path; fields with no
 /// neutral form are dropped with a warning; `n > 1` and audio input are `.unsupported`.
 enum ChatRequestDecoder {
-    /// Fields with no counterpart: dropped with a warning when set to something other than null/false.
+    /// Fields with no counterpart: dropped, with a warning unless they hold a default (see `isDefault`).
     static let droppedFields: Set<String> = [
         "seed", "logit_bias", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
         "metadata", "store", "modalities", "audio", "prediction", "verbosity", "web_search_options",
@@ -51,7 +51,7 @@ enum ChatRequestDecoder {
             case "service_tier": r.serviceTier = try string(v, key)
             default:
                 if droppedFields.contains(key) {
-                    if v.bool != false { ctx.diagnostics.dropped(key, "no counterpart upstream; dropped") }
+                    if !isDefault(v) { ctx.diagnostics.dropped(key, "no counterpart upstream; dropped") }
                 } else {
                     ctx.diagnostics.dropped(key, "unknown field; dropped")
                 }
@@ -68,6 +68,17 @@ enum ChatRequestDecoder {
         try checkUniqueNames(r.tools)
         if let toolChoice { try decodeToolChoice(toolChoice, into: &r) }
         return r
+    }
+
+    /// false, 0, "", {} and []: asking for nothing, so dropping them loses nothing.
+    static func isDefault(_ v: JSONValue) -> Bool {
+        switch v.kind {
+        case .false: return true
+        case .number: return v.double == 0
+        case .string: return v.rawStringLength == 0
+        case .object, .array: return v.count == 0
+        default: return false
+        }
     }
 
     /// Tool names must be unique (`functions` entries come first, then `tools`).

@@ -1,5 +1,7 @@
 /// Chat user content: a string, or text / image_url / file parts. Audio is not expressible.
 extension ChatRequestDecoder {
+    static let imageTypes: Set<String> = ["image/jpeg", "image/jpg", "image/png", "image/gif", "image/webp"]
+
     static func userContent(_ v: JSONValue, _ path: String, _ ctx: inout TranslationContext) throws(TranslateError) -> [NPart] {
         if let s = v.string { return [.text(NText(s))] }
         guard v.isArray else { throw TranslateError.invalid(path, "expected a string or an array of parts, got \(v.kindDescription)") }
@@ -34,6 +36,10 @@ extension ChatRequestDecoder {
             detail = try optString(iu, "detail", "\(p).image_url")
         }
         if let (mediaType, data) = try dataURL(url, "\(p).image_url.url") {
+            // OpenAI takes the same four types as Anthropic; checked here to report the client's path.
+            guard imageTypes.contains(mediaType) else {
+                throw TranslateError.unsupported(p, "image type \"\(mediaType)\": use image/jpeg, image/png, image/gif or image/webp")
+            }
             return NImage(source: .base64(mediaType: mediaType, data: data), detail: detail)
         }
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {

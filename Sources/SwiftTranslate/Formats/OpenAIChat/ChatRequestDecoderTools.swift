@@ -12,7 +12,10 @@ extension ChatRequestDecoder {
             switch type {
             case "function":
                 guard let fn = t["function"] else { throw TranslateError.invalid("\(p).function", "required") }
-                tools.append(try function(fn, "\(p).function"))
+                var tool = try function(fn, "\(p).function")
+                // LiteLLM-style prompt caching marks a tool with cache_control (on the tool or its function).
+                tool.cacheControl = cacheControl(t) ?? cacheControl(fn)
+                tools.append(tool)
             case "custom":
                 throw TranslateError.unsupported(p, "custom (free-form or grammar) tools have no counterpart upstream")
             default:
