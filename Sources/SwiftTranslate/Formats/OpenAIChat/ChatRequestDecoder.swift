@@ -64,7 +64,12 @@ enum ChatRequestDecoder {
         try decodeMessages(messages, into: &r, &ctx)
         if let functions { r.tools = try decodeFunctions(functions, "functions") }
         if let tools { r.tools += try decodeTools(tools, &ctx) }
-        if let functionCall { r.toolChoice = try decodeFunctionCall(functionCall) }
+        if let functionCall {
+            r.toolChoice = try decodeFunctionCall(functionCall)
+            if case .tool(let name)? = r.toolChoice, !r.tools.contains(where: { $0.name == name }) {
+                throw TranslateError.invalid("function_call.name", "names \"\(name)\", which is not in functions")
+            }
+        }
         try checkUniqueNames(r.tools)
         if let toolChoice { try decodeToolChoice(toolChoice, into: &r) }
         return r
