@@ -8,6 +8,12 @@ extension AnthropicRequestEncoder {
         for (i, t) in tools.enumerated() {
             let path = "tools[\(i)]"
             if let b = t.builtin {
+                if b.format == .openaiChat, b.type == "web_search_options" {
+                    if written == 0 { w.key("tools"); w.beginArray() }
+                    writeWebSearch(&w, b.raw, path, &ctx)
+                    written += 1
+                    continue
+                }
                 guard b.format == .anthropic else {
                     ctx.diagnostics.dropped(path, "\(b.format.name) built-in tool \"\(b.type)\" has no Anthropic form; dropped")
                     continue
@@ -30,6 +36,29 @@ extension AnthropicRequestEncoder {
         }
         if written > 0 { w.endArray() }
         return written
+    }
+
+    /// Chat `web_search_options{search_context_size?, user_location?{type, approximate{…}}}` →
+    /// the web_search server tool with the same approximate location.
+    static func writeWebSearch(_ w: inout JSONWriter, _ raw: [UInt8], _ path: String, _ ctx: inout TranslationContext) {
+        w.beginObject()
+        w.field("type", "web_search_20250305")
+        w.field("name", "web_search")
+        if let doc = try? JSONDocument.parse(raw) {
+            if doc.root["search_context_size"].map({ !$0.isNull }) == true {
+                ctx.diagnostics.dropped("web_search_options.search_context_size", "no Anthropic counterpart; dropped")
+            }
+            if let approx = doc.root["user_location"]?["approximate"], approx.isObject {
+                w.key("user_location")
+                w.beginObject()
+                w.field("type", "approximate")
+                for key in ["city", "region", "country", "timezone"] {
+                    if let v = approx[key], v.isString { w.key(key); w.value(v) }
+                }
+                w.endObject()
+            }
+        }
+        w.endObject()
     }
 
     /// The schema as Anthropic needs it: a root `type:"object"` (added when missing).

@@ -5,7 +5,7 @@ enum ChatRequestDecoder {
     /// Fields with no counterpart: dropped, with a warning unless they hold a default (see `isDefault`).
     static let droppedFields: Set<String> = [
         "seed", "logit_bias", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
-        "metadata", "store", "modalities", "audio", "prediction", "verbosity", "web_search_options",
+        "metadata", "store", "modalities", "audio", "prediction", "verbosity",
         "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options", "moderation",
     ]
 
@@ -20,6 +20,7 @@ enum ChatRequestDecoder {
         var functionCall: JSONValue? = nil
         var user: String? = nil
         var safetyIdentifier: String? = nil
+        var webSearch: NTool? = nil
 
         for (key, value) in root.members {
             guard let v = present(value) else { continue }
@@ -49,6 +50,8 @@ enum ChatRequestDecoder {
             case "user": user = try string(v, key)
             case "safety_identifier": safetyIdentifier = try string(v, key)
             case "service_tier": r.serviceTier = try string(v, key)
+            case "web_search_options": webSearch = try webSearchTool(v)
+            case "modalities" where v.count == 1 && v.elements.allSatisfy({ $0.stringEquals("text") }): break
             default:
                 if droppedFields.contains(key) {
                     if !isDefault(v) { ctx.diagnostics.dropped(key, "no counterpart upstream; dropped") }
@@ -71,6 +74,7 @@ enum ChatRequestDecoder {
             }
         }
         try checkUniqueNames(r.tools)
+        if let webSearch { r.tools.append(webSearch) }
         if let toolChoice { try decodeToolChoice(toolChoice, into: &r) }
         return r
     }
@@ -92,6 +96,15 @@ enum ChatRequestDecoder {
         for t in tools where !seen.insert(t.name).inserted {
             throw TranslateError.invalid("tools", "tool name \"\(t.name)\" is defined twice")
         }
+    }
+
+    /// `web_search_options` asks for the vendor's web search: kept as a Chat built-in for the
+    /// encoder to map (Anthropic: the web_search server tool).
+    static func webSearchTool(_ v: JSONValue) throws(TranslateError) -> NTool {
+        try object(v, "web_search_options")
+        var tool = NTool(name: "web_search", description: nil, schema: nil)
+        tool.builtin = NBuiltinTool(format: .openaiChat, type: "web_search_options", raw: Array(v.raw))
+        return tool
     }
 
     /// `stop`: a string or an array of strings.
