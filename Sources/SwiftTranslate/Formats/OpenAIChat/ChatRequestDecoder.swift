@@ -21,6 +21,8 @@ enum ChatRequestDecoder {
         var user: String? = nil
         var safetyIdentifier: String? = nil
         var webSearch: NTool? = nil
+        var effort: NReasoningConfig? = nil
+        var vendorReasoning: NReasoningConfig? = nil
 
         for (key, value) in root.members {
             guard let v = present(value) else { continue }
@@ -46,7 +48,9 @@ enum ChatRequestDecoder {
             case "function_call": functionCall = v
             case "parallel_tool_calls": r.parallelToolCalls = try bool(v, key)
             case "response_format": r.responseFormat = try responseFormat(v, &ctx)
-            case "reasoning_effort": r.reasoning = try reasoningEffort(v)
+            case "reasoning_effort": effort = try reasoningEffort(v)
+            case "reasoning": vendorReasoning = try openRouterReasoning(v, &ctx)
+            case "thinking": vendorReasoning = try thinking(v)
             case "user": user = try string(v, key)
             case "safety_identifier": safetyIdentifier = try string(v, key)
             case "service_tier": r.serviceTier = try string(v, key)
@@ -64,6 +68,7 @@ enum ChatRequestDecoder {
         guard let messages else { throw TranslateError.invalid("messages", "required") }
         r.maxTokens = maxCompletion ?? maxTokens
         r.user = safetyIdentifier ?? user
+        r.reasoning = effort ?? vendorReasoning
         try decodeMessages(messages, into: &r, &ctx)
         if let functions { r.tools = try decodeFunctions(functions, "functions") }
         if let tools { r.tools += try decodeTools(tools, &ctx) }
@@ -129,6 +134,43 @@ enum ChatRequestDecoder {
         case "low", "medium", "high", "xhigh", "max": return NReasoningConfig(mode: .adaptive, effort: effort)
         default:
             throw TranslateError.invalid("reasoning_effort", "expected none, minimal, low, medium, high, xhigh or max, got \"\(effort)\"")
+        }
+    }
+
+    /// OpenRouter's `reasoning{effort?, max_tokens?, enabled?, exclude?}` (sent by clients built
+    /// for OpenRouter): effort as `reasoning_effort`, max_tokens as a thinking budget.
+    static func openRouterReasoning(_ v: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NReasoningConfig? {
+        let path = "reasoning"
+        try object(v, path)
+        if let e = present(v["effort"]) {
+            var config = try reasoningEffort(e)
+            if config.mode == .disabled { return config }
+            config.budgetTokens = nil
+            return config
+        }
+        if let b = present(v["max_tokens"]) { return NReasoningConfig(mode: .enabled, budgetTokens: try count(b, "\(path).max_tokens")) }
+        if try optBool(v, "exclude", path) == true {
+            ctx.diagnostics.dropped("\(path).exclude", "reasoning is always returned; exclude ignored")
+        }
+        switch try optBool(v, "enabled", path) {
+        case false?: return NReasoningConfig(mode: .disabled)
+        case true?: return NReasoningConfig(mode: .adaptive)
+        case nil: return nil
+        }
+    }
+
+    /// Anthropic-style `thinking{type: enabled|adaptive|disabled, budget_tokens?}` (LiteLLM and
+    /// DeepSeek clients send it in Chat requests).
+    static func thinking(_ v: JSONValue) throws(TranslateError) -> NReasoningConfig {
+        let path = "thinking"
+        try object(v, path)
+        switch try reqString(v, "type", path) {
+        case "enabled":
+            if let b = present(v["budget_tokens"]) { return NReasoningConfig(mode: .enabled, budgetTokens: try count(b, "\(path).budget_tokens")) }
+            return NReasoningConfig(mode: .adaptive)
+        case "adaptive": return NReasoningConfig(mode: .adaptive)
+        case "disabled": return NReasoningConfig(mode: .disabled)
+        case let other: throw TranslateError.invalid("\(path).type", "expected enabled, adaptive or disabled, got \"\(other)\"")
         }
     }
 
