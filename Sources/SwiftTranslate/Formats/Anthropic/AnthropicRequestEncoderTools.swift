@@ -2,6 +2,37 @@
 extension AnthropicRequestEncoder {
     static let emptySchema = Array("{\"type\":\"object\",\"properties\":{}}".utf8)
 
+    /// `tools` (placeholders when the history needs them) and `tool_choice`, downgraded to auto
+    /// when thinking is on.
+    static func writeToolsAndChoice(_ w: inout JSONWriter, _ r: NRequest, _ turns: [Turn], thinkingOn: Bool, _ ctx: inout TranslationContext) throws(TranslateError) {
+        var choice = r.toolChoice
+        var tools = r.tools
+        if tools.isEmpty {
+            tools = placeholderTools(turns)
+            if !tools.isEmpty {
+                ctx.diagnostics.dropped("tools", "the history has tool calls but the request defines no tools: placeholder definitions were sent for \(tools.map(\.name).joined(separator: ", "))")
+                if choice == nil { choice = NToolChoice.none }
+            }
+        }
+        let written = try writeTools(&w, tools, &ctx)
+        if written == 0 {
+            switch choice {
+            case .any?, .tool?: throw TranslateError.invalid("tool_choice", "requires a tool, but the request has none")
+            default: break
+            }
+        } else {
+            if thinkingOn {
+                switch choice {
+                case .any?, .tool?:
+                    ctx.diagnostics.dropped("tool_choice", "forced tool use is not allowed with thinking on Anthropic: sent as auto")
+                    choice = .auto
+                default: break
+                }
+            }
+            writeToolChoice(&w, choice, parallel: r.parallelToolCalls)
+        }
+    }
+
     /// Writes the `tools` member (when there is any tool to send); returns the number written.
     static func writeTools(_ w: inout JSONWriter, _ tools: [NTool], _ ctx: inout TranslationContext) throws(TranslateError) -> Int {
         var written = 0
