@@ -131,6 +131,7 @@ import Testing
         (#"{"model":1,"messages":[]}"#, "model"),
         (#"{"model":"m","messages":[],"thinking":{"type":"maybe"}}"#, "thinking.type"),
         (#"{"model":"m","messages":[],"reasoning":{"max_tokens":"lots"}}"#, "reasoning.max_tokens"),
+        (#"{"model":"m","messages":[],"reasoning":{"effort":"huge"}}"#, "reasoning.effort"),
         (#"{"model":"m"}"#, "messages"),
         (#"{"model":"m","messages":{}}"#, "messages"),
         (#"{"model":"m","messages":[3]}"#, "messages[0]"),

@@ -2,14 +2,14 @@
 /// clients built for OpenRouter (`reasoning{}`) or LiteLLM/DeepSeek (`thinking{}`) send.
 extension ChatRequestDecoder {
     /// `reasoning_effort`: none → disabled, minimal → low, the rest kept as the effort.
-    static func reasoningEffort(_ v: JSONValue) throws(TranslateError) -> NReasoningConfig {
-        let effort = try string(v, "reasoning_effort")
+    static func reasoningEffort(_ v: JSONValue, _ path: String = "reasoning_effort") throws(TranslateError) -> NReasoningConfig {
+        let effort = try string(v, path)
         switch effort {
         case "none": return NReasoningConfig(mode: .disabled)
         case "minimal": return NReasoningConfig(mode: .adaptive, effort: "low")
         case "low", "medium", "high", "xhigh", "max": return NReasoningConfig(mode: .adaptive, effort: effort)
         default:
-            throw TranslateError.invalid("reasoning_effort", "expected none, minimal, low, medium, high, xhigh or max, got \"\(effort)\"")
+            throw TranslateError.invalid(path, "expected none, minimal, low, medium, high, xhigh or max, got \"\(effort)\"")
         }
     }
 
@@ -19,7 +19,7 @@ extension ChatRequestDecoder {
         let path = "reasoning"
         try object(v, path)
         if let e = present(v["effort"]) {
-            var config = try reasoningEffort(e)
+            var config = try reasoningEffort(e, "\(path).effort")
             if config.mode == .disabled { return config }
             config.budgetTokens = nil
             return config
