@@ -9,7 +9,12 @@ final class CurlTransfer: @unchecked Sendable {
     let sink: @Sendable (UpstreamEvent) -> Void
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
-    var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// curl writes a failure's details here (CURLOPT_ERRORBUFFER needs a stable address).
+    private let errorBuffer: UnsafeMutablePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        p.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        return p
+    }()
     var status = 0
     var retryAfter: Double?
     var headSent = false
@@ -89,7 +94,7 @@ final class CurlTransfer: @unchecked Sendable {
         apxc_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
         apxc_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
         apxc_setopt_long(h, CURLOPT_VERBOSE, request.verbose ? 1 : 0)
-        errorBuffer.withUnsafeMutableBufferPointer { _ = apxc_setopt_ptr(h, CURLOPT_ERRORBUFFER, $0.baseAddress) }
+        apxc_setopt_ptr(h, CURLOPT_ERRORBUFFER, errorBuffer)
         let me = Unmanaged.passUnretained(self).toOpaque()
         apxc_setopt_write(h, curlWriteCallback, me)
         apxc_setopt_header(h, curlHeaderCallback, me)
@@ -141,11 +146,9 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes.count
     }
 
-    var curlErrorMessage: String {
-        errorBuffer.withUnsafeBufferPointer { b in
-            String(decoding: UnsafeRawBufferPointer(b).prefix { $0 != 0 }, as: UTF8.self)
-        }
-    }
+    var curlErrorMessage: String { String(cString: errorBuffer) }
+
+    deinit { errorBuffer.deallocate() }
 }
 
 private func curlWriteCallback(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ n: Int, _ ud: UnsafeMutableRawPointer?) -> Int {

@@ -103,8 +103,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         var buf = context.channel.allocator.buffer(capacity: a.body.count)
         buf.writeBytes(a.body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if close { context.close(promise: nil) }
+            if close { channel.close(promise: nil) }
         }
         let seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
         app.metrics.requestFinished(route: route, status: a.status, seconds: seconds)

@@ -141,6 +141,11 @@ final class ProxyCall: @unchecked Sendable {
         case .data(let bytes):
             if streaming {
                 forward(bytes, end: false)
+            } else if buffered.count + bytes.count > app.settings.maxResponseBytes {
+                if let t = transfer { app.engine.cancel(t) }
+                transfer = nil
+                app.metrics.upstreamError(upstream: route?.upstream.name ?? "-", kind: "too_large")
+                return failLocal(502, "the upstream response is larger than \(app.settings.maxResponseBytes) bytes")
             } else {
                 buffered.append(contentsOf: bytes)
             }
@@ -314,9 +319,9 @@ final class ProxyCall: @unchecked Sendable {
         idleTimer = nil
         if status != 499 {
             let keepAlive = head.isKeepAlive
-            let ctx = context
+            let channel = context.channel
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
-                if !keepAlive { ctx.close(promise: nil) }
+                if !keepAlive { channel.close(promise: nil) }
             }
         }
         if streaming { app.metrics.streamFinished() }

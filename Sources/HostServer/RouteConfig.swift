@@ -19,16 +19,18 @@ enum RouteConfig {
     /// - everything else goes to the OpenAI-compatible upstream (OPENAI_BASE_URL, OPENAI_API_KEY)
     ///   with opus → BIG_MODEL, sonnet → MIDDLE_MODEL, haiku → SMALL_MODEL;
     ///   or to Anthropic when only ANTHROPIC_API_KEY is set.
-    static func fromEnvironment(_ env: [String: String], listenPort: Int, warn: (String) -> Void) throws -> RouteTable {
+    static func fromEnvironment(_ env: [String: String], listenPort: Int, passClientKey: Bool = false,
+                                warn: (String) -> Void) throws -> RouteTable {
         func value(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
         let openai = Upstream(name: "openai", baseURL: value("OPENAI_BASE_URL") ?? "https://api.openai.com/v1",
-                              format: .openaiChat, apiKey: value("OPENAI_API_KEY"))
+                              format: .openaiChat, apiKey: value("OPENAI_API_KEY"), passClientKey: passClientKey)
         var anthropicBase = value("ANTHROPIC_BASE_URL") ?? "https://api.anthropic.com"
         if pointsAtSelf(anthropicBase, port: listenPort) {
             warn("ignoring ANTHROPIC_BASE_URL=\(anthropicBase): it points at this proxy; using https://api.anthropic.com")
             anthropicBase = "https://api.anthropic.com"
         }
-        let anthropic = Upstream(name: "anthropic", baseURL: anthropicBase, format: .anthropic, apiKey: value("ANTHROPIC_API_KEY"))
+        let anthropic = Upstream(name: "anthropic", baseURL: anthropicBase, format: .anthropic, apiKey: value("ANTHROPIC_API_KEY"),
+                                 passClientKey: passClientKey)
         let big = value("BIG_MODEL")
         var models: [String: Any] = ["big": big ?? "gpt-4o", "small": value("SMALL_MODEL") ?? "gpt-4o-mini"]
         if let middle = value("MIDDLE_MODEL") { models["middle"] = middle }
@@ -58,7 +60,7 @@ enum RouteConfig {
     }
 
     /// Loads `upstreams:` and `routes:` from a YAML file (see apxlate.example.yaml).
-    static func fromFile(_ path: String, env: [String: String], listenPort: Int) throws -> RouteTable {
+    static func fromFile(_ path: String, env: [String: String], listenPort: Int, passClientKey: Bool = false) throws -> RouteTable {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw Failure(description: "cannot read config \(path): \(error.localizedDescription)")
@@ -74,7 +76,9 @@ enum RouteConfig {
         var upstreams: [String: Upstream] = [:]
         for (name, value) in ups {
             guard let u = value as? [String: Any] else { throw Failure(description: "config upstreams.\(name): expected a mapping") }
-            upstreams[name] = try upstream(name: name, u, env: env, listenPort: listenPort)
+            var up = try upstream(name: name, u, env: env, listenPort: listenPort)
+            if passClientKey { up.passClientKey = true }
+            upstreams[name] = up
         }
         guard let list = root["routes"] as? [Any], !list.isEmpty else {
             throw Failure(description: "config \(path): `routes` must be a non-empty list")

@@ -35,11 +35,17 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Environment variable holding the key clients must present.")
     var proxyKeyEnv: String = "PROXY_API_KEY"
 
+    @Flag(help: "Send the client's own key (x-api-key or Bearer) to upstreams that have no key of their own.")
+    var passClientKey = false
+
     @Flag(help: "Allow listening on a non-loopback address without a client key.")
     var allowUnauthenticated = false
 
     @Option(help: "Largest request body accepted, in bytes (larger gets 413).")
     var maxBodyBytes: Int = 32 * 1024 * 1024
+
+    @Option(help: "Largest non-streaming upstream response held in memory, in bytes (larger gets 502).")
+    var maxResponseBytes: Int = 256 * 1024 * 1024
 
     @Option(help: "Upstream connect timeout, in seconds.")
     var connectTimeout: Double = 10
@@ -72,6 +78,7 @@ struct ServeCommand: ParsableCommand {
         if let p = port ?? env["PORT"].flatMap({ Int($0) }) { settings.port = p }
         settings.proxyAPIKey = env[proxyKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
         settings.maxBodyBytes = maxBodyBytes
+        settings.maxResponseBytes = maxResponseBytes
         settings.connectTimeoutMs = Int(connectTimeout * 1000)
         settings.idleTimeoutMs = Int(idleTimeout * 1000)
         settings.retries = max(0, retries)
@@ -96,9 +103,9 @@ struct ServeCommand: ParsableCommand {
         let routes: RouteTable
         do {
             if let config {
-                routes = try RouteConfig.fromFile(config, env: env, listenPort: settings.port)
+                routes = try RouteConfig.fromFile(config, env: env, listenPort: settings.port, passClientKey: passClientKey)
             } else {
-                routes = try RouteConfig.fromEnvironment(env, listenPort: settings.port) { logger.warning("\($0)") }
+                routes = try RouteConfig.fromEnvironment(env, listenPort: settings.port, passClientKey: passClientKey) { logger.warning("\($0)") }
             }
         } catch {
             FileIO.warn("apxlate: \(error)")

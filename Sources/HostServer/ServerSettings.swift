@@ -5,6 +5,8 @@ struct ServerSettings: Sendable {
     /// The key clients must present (x-api-key or Authorization: Bearer); nil = no client auth.
     var proxyAPIKey: String?
     var maxBodyBytes = 32 * 1024 * 1024
+    /// Largest non-streaming upstream answer held in memory (streams are never held).
+    var maxResponseBytes = 256 * 1024 * 1024
     var connectTimeoutMs = 10_000
     /// Longest silence from the upstream (before the head, or between chunks) before giving up.
     var idleTimeoutMs = 600_000

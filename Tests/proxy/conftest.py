@@ -23,8 +23,8 @@ def free_port():
 
 
 class Proxy:
-    def __init__(self, config_text=None, env=None, args=(), host="127.0.0.1"):
-        self.port = free_port()
+    def __init__(self, config_text=None, env=None, args=(), host="127.0.0.1", port=None):
+        self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="apxlate-test-")
         self.log_path = os.path.join(self.dir, "proxy.log")
         cmd = [BINARY, "serve", "--host", host, "--port", str(self.port), *args]
