@@ -69,6 +69,7 @@ final class CurlEngine: @unchecked Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             reapFinished()
+            for (_, t) in active { t.flushEvents() }
             var fds: Int32 = 0
             curl_multi_poll(multi, nil, 0, 1000, &fds)
         }
@@ -81,7 +82,8 @@ final class CurlEngine: @unchecked Sendable {
         case .add(let t):
             guard let easy = t.makeEasy(), curl_multi_add_handle(multi, easy) == CURLM_OK else {
                 t.cleanup()
-                t.sink(.done(error: "could not start the upstream request", timedOut: false))
+                t.emit(.done(error: "could not start the upstream request", timedOut: false))
+                t.flushEvents()
                 return
             }
             active[easy] = t
@@ -116,7 +118,8 @@ final class CurlEngine: @unchecked Sendable {
             if t.status == 0 && code == CURLE_OK { error = "the upstream sent no HTTP response" }
             remove(t)
             t.finished = true
-            t.sink(.done(error: error, timedOut: timedOut))
+            t.emit(.done(error: error, timedOut: timedOut))
+            t.flushEvents()
         }
     }
 }

@@ -5,8 +5,11 @@ import NIOConcurrencyHelpers
 /// engine thread; the flow-control state is what it shares with the client's event loop.
 final class CurlTransfer: @unchecked Sendable {
     let request: UpstreamRequest
-    /// Receives events on the engine thread; it hops to the client's event loop itself.
-    let sink: @Sendable (UpstreamEvent) -> Void
+    /// Receives events on the engine thread, in batches (one hop to the client's event loop for
+    /// everything a transfer produced in one engine round: often head, body and end at once).
+    let sink: @Sendable ([UpstreamEvent]) -> Void
+    /// Engine thread: events produced in the current round, not yet handed to the sink.
+    private var queued: [UpstreamEvent] = []
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// curl writes a failure's details here (CURLOPT_ERRORBUFFER needs a stable address).
@@ -68,7 +71,7 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    init(request: UpstreamRequest, sink: @escaping @Sendable (UpstreamEvent) -> Void) {
+    init(request: UpstreamRequest, sink: @escaping @Sendable ([UpstreamEvent]) -> Void) {
         self.request = request
         self.sink = sink
     }
@@ -101,6 +104,17 @@ final class CurlTransfer: @unchecked Sendable {
         return h
     }
 
+    /// Engine thread: queues an event for the end of the round.
+    func emit(_ event: UpstreamEvent) { queued.append(event) }
+
+    /// Engine thread: hands the round's events to the sink. Returns whether there were any.
+    func flushEvents() {
+        guard !queued.isEmpty else { return }
+        let batch = queued
+        queued.removeAll()
+        sink(batch)
+    }
+
     /// Releases the curl resources (engine thread, after curl_multi_remove_handle).
     func cleanup() {
         if let easy { curl_easy_cleanup(easy) }
@@ -125,7 +139,7 @@ final class CurlTransfer: @unchecked Sendable {
         if line.count <= 2 {  // end of the header block
             if status >= 200 && !headSent {
                 headSent = true
-                sink(.head(status: status, retryAfter: retryAfter))
+                emit(.head(status: status, retryAfter: retryAfter))
             }
             return
         }
@@ -140,9 +154,9 @@ final class CurlTransfer: @unchecked Sendable {
         if !admit(bytes.count) { return Int(APXC_WRITEFUNC_PAUSE) }
         if !headSent {  // no header block end seen (HTTP/0.9-ish); report what we have
             headSent = true
-            sink(.head(status: status == 0 ? 200 : status, retryAfter: retryAfter))
+            emit(.head(status: status == 0 ? 200 : status, retryAfter: retryAfter))
         }
-        sink(.data(Array(bytes)))
+        emit(.data(Array(bytes)))
         return bytes.count
     }
 

@@ -120,8 +120,8 @@ final class ProxyCall: @unchecked Sendable {
         retryAfter = nil
         buffered.removeAll(keepingCapacity: true)
         let loop = context.eventLoop
-        let t = CurlTransfer(request: upstreamRequest) { [self] event in
-            loop.execute { self.handle(event) }
+        let t = CurlTransfer(request: upstreamRequest) { [self] events in
+            loop.execute { for e in events { self.handle(e) } }
         }
         transfer = t
         resetIdleTimer()

@@ -62,7 +62,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "On SIGTERM/SIGINT, how long to let in-flight requests finish, in seconds.")
     var drainTimeout: Double = 30
 
-    @Option(help: "Event loop threads for client connections (default: number of cores).")
+    @Option(help: "Event loop threads for client connections (default: cores - 1; the upstream engine has its own thread).")
     var threads: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -84,7 +84,7 @@ struct ServeCommand: ParsableCommand {
         settings.retries = max(0, retries)
         settings.retryMaxDelayMs = Int(retryMaxDelay * 1000)
         settings.drainTimeoutMs = Int(drainTimeout * 1000)
-        settings.eventLoopThreads = max(1, threads ?? System.coreCount)
+        settings.eventLoopThreads = max(1, threads ?? (System.coreCount - 1))
         settings.curlVerbose = curlVerbose
 
         guard settings.proxyAPIKey != nil || allowUnauthenticated || Self.isLoopback(settings.host) else {
