@@ -35,6 +35,7 @@ class Proxy:
             cmd += ["--config", path]
         full_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("OPENAI_", "ANTHROPIC_", "PROXY_API_KEY", "BIG_MODEL", "SMALL_MODEL", "MIDDLE_MODEL"))}
+        full_env["NO_PROXY"] = full_env["no_proxy"] = "127.0.0.1,localhost"  # mocks are on loopback
         full_env.update(env or {})
         self.cmd = cmd
         self.log = open(self.log_path, "wb")
