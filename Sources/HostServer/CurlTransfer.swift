@@ -99,6 +99,7 @@ final class CurlTransfer: @unchecked Sendable {
         apxc_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
         apxc_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
         apxc_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = request.caFile { apxc_setopt_str(h, CURLOPT_CAINFO, ca) }
         apxc_setopt_long(h, CURLOPT_VERBOSE, request.verbose ? 1 : 0)
         apxc_setopt_ptr(h, CURLOPT_ERRORBUFFER, errorBuffer)
         let me = Unmanaged.passUnretained(self).toOpaque()

@@ -92,6 +92,7 @@ final class ProxyCall: @unchecked Sendable {
         }
         upstreamRequest = UpstreamRequest(url: route.upstream.endpointURL, headers: upstreamHeaders(route.upstream),
                                           body: translated.body, connectTimeoutMs: app.settings.connectTimeoutMs,
+                                          caFile: route.upstream.caFile,
                                           verbose: app.settings.curlVerbose)
         send()
     }

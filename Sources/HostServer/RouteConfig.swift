@@ -136,8 +136,12 @@ enum RouteConfig {
             }
             headers.append("\(k): \(text)")
         }
+        let caFile = u["ca_file"] as? String
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Failure(description: "config \(at).ca_file: cannot read \(caFile)")
+        }
         return Upstream(name: name, baseURL: base, format: format, apiKey: key,
                         passClientKey: u["pass_client_key"] as? Bool ?? false,
-                        quirks: u["quirks"] as? [String: Any] ?? [:], headers: headers.sorted())
+                        quirks: u["quirks"] as? [String: Any] ?? [:], headers: headers.sorted(), caFile: caFile)
     }
 }

@@ -14,6 +14,8 @@ struct Upstream: @unchecked Sendable {
     var quirks: [String: Any] = [:]
     /// Extra headers sent with every request ("Name: value").
     var headers: [String] = []
+    /// A PEM bundle of CAs to trust instead of the system's (private CAs); verification stays on.
+    var caFile: String?
 
     /// The endpoint for a request in this upstream's format.
     var endpointURL: String {

@@ -4,6 +4,7 @@ struct UpstreamRequest: Sendable {
     var headers: [String]          // "Name: value" lines
     var body: [UInt8]
     var connectTimeoutMs: Int
+    var caFile: String?
     var verbose: Bool = false
 }
 
