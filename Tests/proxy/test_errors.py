@@ -243,3 +243,19 @@ def test_bad_config_is_reported(anthropic_mock, openai_mock):
         assert "upstreams.x.base_url" in p.logs()
     finally:
         p.stop()
+
+
+def test_upstream_silent_mid_stream_becomes_error_event(make_proxy, anthropic_mock, openai_mock):
+    p = make_proxy(config_for(openai_mock, anthropic_mock), args=["--idle-timeout", "0.5"]).wait_ready()
+    anthropic_mock.queue(Reply(events=anthropic_stream_events(text="abc")[:3], gap=2))
+    body = json.dumps({"model": "pass-anthropic", "max_tokens": 10, "stream": True, "messages": MSG}).encode()
+    req = urllib.request.Request(p.url + "/v1/messages", data=body,
+                                 headers={"content-type": "application/json", "anthropic-version": "2023-06-01"})
+    t0 = time.time()
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200
+        text = r.read().decode()
+    assert time.time() - t0 < 1.8
+    assert text.startswith("event: message_start")
+    assert "event: error" in text and "timed out" in text
+    assert text.rstrip().endswith("}")
