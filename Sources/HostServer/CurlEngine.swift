@@ -17,6 +17,9 @@ final class CurlEngine: @unchecked Sendable {
     private let lock = NIOLock()
     private var commands: [Command] = []
     private var stopping = false
+    /// True while the engine thread is in (or about to enter) curl_multi_poll: only then does a
+    /// new command need a wakeup (saves a syscall and a context switch under load).
+    private var sleeping = false
     /// Engine thread only: transfers in the multi handle, by easy handle address.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var thread: Thread?
@@ -53,8 +56,11 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     private func send(_ c: Command) {
-        lock.withLock { commands.append(c) }
-        curl_multi_wakeup(multi)
+        let wake = lock.withLock { () -> Bool in
+            commands.append(c)
+            return sleeping
+        }
+        if wake { curl_multi_wakeup(multi) }
     }
 
     private func run() {
@@ -70,8 +76,14 @@ final class CurlEngine: @unchecked Sendable {
             curl_multi_perform(multi, &running)
             reapFinished()
             for (_, t) in active { t.flushEvents() }
+            let idle = lock.withLock { () -> Bool in
+                sleeping = commands.isEmpty && !stopping
+                return sleeping
+            }
+            guard idle else { continue }
             var fds: Int32 = 0
             curl_multi_poll(multi, nil, 0, 1000, &fds)
+            lock.withLock { sleeping = false }
         }
         for (_, t) in active { remove(t) }
         active.removeAll()
