@@ -109,8 +109,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         let seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
         app.metrics.requestFinished(route: route, status: a.status, seconds: seconds)
-        if a.status >= 400 {
-            app.logger.info("request", metadata: ["route": .string(route), "method": .string("\(head.method)"), "status": .stringConvertible(a.status)])
-        }
+        // Health checks and scrapes log at debug level; refusals (401, 404, 413...) at info.
+        app.logger.log(level: a.status >= 400 ? .info : .debug, "request", metadata: [
+            "route": .string(route), "method": .string("\(head.method)"), "status": .stringConvertible(a.status),
+            "latency_ms": .string(String(Int((seconds * 1000).rounded()))),
+        ])
     }
 }
