@@ -1,0 +1,259 @@
+/// OpenAI Chat chunks → neutral events.
+///
+/// Chat streams interleave freely: tool-call fragments for several `index`es, content next to
+/// tool calls, `finish_reason` before the usage chunk. The neutral stream may not interleave, so:
+/// - the first tool call whose name is known streams live; fragments of any other tool call are
+///   buffered and each such call is emitted as one whole block, in index order, when the message
+///   ends (nothing is dropped);
+/// - once a tool call has started, text and reasoning are held and emitted after the tool calls;
+/// - `finish_reason` closes the blocks, but `messageDelta` waits for the usage chunk (or the end).
+/// Reasoning arrives as `reasoning_content` (DeepSeek, old vLLM) or `reasoning` (vLLM ≥0.11,
+/// OpenRouter, Ollama); both are accepted, and when a server sends both (an alias) one is used.
+struct ChatStreamDecoder: StreamDecoder {
+    private enum State {
+        case waiting          // no chunk yet
+        case streaming
+        case finishing(NStopReason) // finish_reason seen; waiting for usage
+        case ended
+    }
+    /// The neutral block now open.
+    private enum Open: Equatable { case none, text, thinking, tool(Int) }
+
+    private struct Call {
+        var index: Int
+        var id: String?
+        var name: String?
+        /// Escaped argument text not yet emitted.
+        var pending: [UInt8] = []
+        var emitted = false
+    }
+
+    private let settings: StreamSettings
+    private var state = State.waiting
+    private var open = Open.none
+    private var calls: [Call] = []
+    private var lastCall: Int? = nil
+    /// A tool-call block has been opened: later text and reasoning wait until the end.
+    private var toolStarted = false
+    private var heldThinking: [UInt8] = []
+    private var heldText: [UInt8] = []
+    private var usage: NUsage? = nil
+    private var outputBytes = 0
+    private var chunkID = ""
+    private var warnings: [String] = []
+    private var warnedChoices = false
+    private var warnedAfterEnd = false
+
+    init(settings: StreamSettings) { self.settings = settings }
+
+    mutating func takeWarnings() -> [String] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+
+    mutating func consume(_ event: SSEEvent, json: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
+        if case .ended = state {
+            if !warnedAfterEnd { warnedAfterEnd = true; warnings.append("upstream data after the end of the stream ignored") }
+            return
+        }
+        guard json.isObject else {
+            throw TranslateError(.stream, "upstream chunk at byte \(event.offset) is \(json.kindDescription), expected an object", offset: event.offset)
+        }
+        if let err = json["error"], !err.isNull {
+            var e = OpenAIErrors.decode(status: 0, root: json)
+            if e.status == 0 { e.status = 500 }
+            out.append(.error(e))
+            state = .ended
+            return
+        }
+        var usageHere = false
+        if let u = json["usage"], u.isObject {
+            usage = ChatUsage.decode(u)
+            usageHere = true
+        }
+        if case .waiting = state {
+            chunkID = json["id"]?.string ?? ""
+            out.append(.messageStart(id: chunkID, model: json["model"]?.string ?? "", created: json["created"]?.int,
+                                     usage: usageHere ? usage : nil))
+            state = .streaming
+        }
+        var finish: String? = nil
+        if let choices = json["choices"] {
+            for (i, c) in choices.elements.enumerated() {
+                let index = c["index"]?.int ?? i
+                if index != 0 {
+                    if !warnedChoices { warnedChoices = true; warnings.append("choices[\(index)]: dropped (only the first choice is translated)") }
+                    continue
+                }
+                if let d = c["delta"], d.isObject { try delta(d, into: &out) }
+                if let f = c["finish_reason"]?.string { finish = f }
+            }
+        }
+        if let finish {
+            closeAll(into: &out)
+            var stop = ChatFinish.decode(finish)
+            if stop == .endTurn && !calls.isEmpty { stop = .toolUse }
+            if stop == .toolUse && calls.isEmpty { stop = .endTurn }
+            state = .finishing(stop)
+        }
+        if case .finishing(let stop) = state, usageHere { end(stop, into: &out) }
+    }
+
+    mutating func done(into out: inout [StreamEvent]) throws(TranslateError) { try finish(into: &out) }
+
+    mutating func finish(into out: inout [StreamEvent]) throws(TranslateError) {
+        switch state {
+        case .ended: return
+        case .waiting:
+            warnings.append("the upstream stream ended before sending any chunk")
+            out.append(.error(NError(kind: .api, status: 502, message: "the upstream stream ended before sending any data")))
+            state = .ended
+        case .streaming:
+            warnings.append("the upstream stream ended without a finish_reason: closed as \(calls.isEmpty ? "end_turn" : "tool_use")")
+            end(calls.isEmpty ? .endTurn : .toolUse, into: &out)
+        case .finishing(let stop):
+            end(stop, into: &out)
+        }
+    }
+
+    // MARK: - deltas
+
+    private mutating func delta(_ d: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
+        if let r = nonEmptyText(d["reasoning_content"]) ?? nonEmptyText(d["reasoning"]) {
+            if toolStarted {
+                heldThinking.append(contentsOf: r.body)
+            } else {
+                ensureOpen(.thinking, into: &out)
+                out.append(.thinkingDelta(r))
+            }
+            outputBytes &+= r.body.count
+        }
+        for key in ["content", "refusal"] {
+            guard let t = nonEmptyText(d[key]) else { continue }
+            if toolStarted {
+                heldText.append(contentsOf: t.body)
+            } else {
+                ensureOpen(.text, into: &out)
+                out.append(.textDelta(t))
+            }
+            outputBytes &+= t.body.count
+        }
+        if let tcs = d["tool_calls"], tcs.isArray {
+            for tc in tcs.elements where tc.isObject { toolFragment(tc, into: &out) }
+        }
+    }
+
+    private func nonEmptyText(_ v: JSONValue?) -> JSONText? {
+        guard let v, let t = JSONText(v), !t.isEmpty else { return nil }
+        return t
+    }
+
+    private mutating func toolFragment(_ tc: JSONValue, into out: inout [StreamEvent]) {
+        let id = tc["id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        let index: Int
+        if let i = tc["index"]?.int {
+            index = i
+        } else if id != nil, !calls.contains(where: { $0.id == id }) {
+            index = (calls.map(\.index).max() ?? -1) &+ 1
+        } else {
+            index = lastCall ?? 0
+        }
+        lastCall = index
+        let k: Int
+        if let found = calls.firstIndex(where: { $0.index == index }) {
+            k = found
+        } else {
+            calls.append(Call(index: index))
+            k = calls.count - 1
+        }
+        if let id, calls[k].id == nil { calls[k].id = id }
+        let fn = tc["function"]
+        if let name = fn?["name"]?.string, !name.isEmpty, calls[k].name == nil { calls[k].name = name }
+        let args = nonEmptyText(fn?["arguments"])
+        if let args { outputBytes &+= args.body.count }
+        if open == .tool(index) {
+            if let args { out.append(.argumentsDelta(args)) }
+            return
+        }
+        if calls[k].emitted {
+            if args != nil { warnings.append("tool call \(index): arguments after its block was closed dropped") }
+            return
+        }
+        if let args { calls[k].pending.append(contentsOf: args.body) }
+        // Stream this call live when it is the first tool call and its name is known (and its
+        // id, unless arguments already arrive without one).
+        guard !toolStarted, calls[k].name != nil, calls[k].id != nil || !calls[k].pending.isEmpty,
+              !calls.contains(where: { !$0.emitted && $0.index < index }) else { return }
+        closeOpen(into: &out)
+        startCall(k, into: &out)
+        open = .tool(index)
+    }
+
+    private mutating func startCall(_ k: Int, into out: inout [StreamEvent]) {
+        let c = calls[k]
+        if c.name == nil { warnings.append("tool call \(c.index): the upstream sent no function name") }
+        let id = c.id ?? "call_\(c.index)_\(chunkID.isEmpty ? "apx" : chunkID)"
+        out.append(.blockStart(.toolCall(id: id, name: settings.toolNames.original(c.name ?? ""))))
+        if !c.pending.isEmpty { out.append(.argumentsDelta(JSONText(body: c.pending[...]))) }
+        calls[k].pending = []
+        calls[k].emitted = true
+        toolStarted = true
+    }
+
+    // MARK: - blocks
+
+    private mutating func ensureOpen(_ kind: Open, into out: inout [StreamEvent]) {
+        if open == kind { return }
+        closeOpen(into: &out)
+        out.append(.blockStart(kind == .thinking ? .thinking : .text))
+        open = kind
+    }
+
+    private mutating func closeOpen(into out: inout [StreamEvent]) {
+        switch open {
+        case .none: return
+        case .thinking:
+            out.append(.signatureDelta(JSONText(escaping: ThinkingSignature.chat)))
+        case .text, .tool: break
+        }
+        out.append(.blockStop)
+        open = .none
+    }
+
+    /// Closes the open block, then emits the buffered tool calls (index order) and held text.
+    private mutating func closeAll(into out: inout [StreamEvent]) {
+        closeOpen(into: &out)
+        let waiting = calls.indices.filter { !calls[$0].emitted }.sorted { calls[$0].index < calls[$1].index }
+        for k in waiting {
+            startCall(k, into: &out)
+            out.append(.blockStop)
+        }
+        if !heldThinking.isEmpty {
+            out.append(.blockStart(.thinking))
+            out.append(.thinkingDelta(JSONText(body: heldThinking[...])))
+            out.append(.signatureDelta(JSONText(escaping: ThinkingSignature.chat)))
+            out.append(.blockStop)
+            heldThinking = []
+        }
+        if !heldText.isEmpty {
+            out.append(.blockStart(.text))
+            out.append(.textDelta(JSONText(body: heldText[...])))
+            out.append(.blockStop)
+            heldText = []
+        }
+    }
+
+    private mutating func end(_ stop: NStopReason, into out: inout [StreamEvent]) {
+        closeAll(into: &out)
+        let final: NUsage
+        if let usage {
+            final = usage
+        } else {
+            final = NUsage(input: settings.inputTokens, output: (outputBytes &+ 3) / 4)
+            warnings.append("the upstream sent no usage: input tokens are the request estimate, output tokens estimated from the streamed text")
+        }
+        out.append(.messageDelta(stop: stop, stopSequence: nil, usage: final))
+        out.append(.messageStop)
+        state = .ended
+    }
+}
