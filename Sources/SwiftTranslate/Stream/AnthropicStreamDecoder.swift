@@ -95,11 +95,11 @@ struct AnthropicStreamDecoder: StreamDecoder {
 
     /// `message_delta.usage` figures are cumulative totals: each present figure replaces ours.
     private mutating func merge(_ u: JSONValue) {
-        if let o = u["output_tokens"]?.int { usage.output = o }
-        if let r = u["output_tokens_details"]?["thinking_tokens"]?.int { usage.reasoning = r }
-        let read = u["cache_read_input_tokens"]?.int
-        let write = u["cache_creation_input_tokens"]?.int
-        if let i = u["input_tokens"]?.int {
+        if let o = u["output_tokens"]?.tokenCount { usage.output = o }
+        if let r = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount { usage.reasoning = r }
+        let read = u["cache_read_input_tokens"]?.tokenCount
+        let write = u["cache_creation_input_tokens"]?.tokenCount
+        if let i = u["input_tokens"]?.tokenCount {
             usage.input = i &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
         } else if read != nil || write != nil {
             usage.input = usage.uncachedInput &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
