@@ -54,3 +54,20 @@ enum SSEWriter {
         out.append(contentsOf: eventEnd)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends the decimal digits of `n` (no String allocated).
+    @inline(__always)
+    mutating func appendDecimal(_ n: Int) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var v = n.magnitude
+        var t = v
+        repeat { append(0); t /= 10 } while t > 0
+        var i = count - 1
+        repeat {
+            self[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
+            i -= 1
+        } while v > 0
+    }
+}

@@ -88,10 +88,10 @@ struct AnthropicStreamEncoder: StreamEncoder {
                 w.endObject()
                 w.endObject()
             }
-        case .textDelta(let t): delta("text_delta", "text", t, into: &out)
-        case .thinkingDelta(let t): delta("thinking_delta", "thinking", t, into: &out)
-        case .signatureDelta(let t): delta("signature_delta", "signature", t, into: &out)
-        case .argumentsDelta(let t): delta("input_json_delta", "partial_json", t, into: &out)
+        case .textDelta(let t): delta(.text, t, into: &out)
+        case .thinkingDelta(let t): delta(.thinking, t, into: &out)
+        case .signatureDelta(let t): delta(.signature, t, into: &out)
+        case .argumentsDelta(let t): delta(.arguments, t, into: &out)
         case .blockStop:
             if blockOpen { stopBlock(into: &out) }
         case let .messageDelta(stop, stopSequence, usage):
@@ -127,21 +127,34 @@ struct AnthropicStreamEncoder: StreamEncoder {
         state = .ended
     }
 
-    private mutating func delta(_ type: String, _ key: String, _ text: JSONText, into out: inout [UInt8]) {
+    /// `content_block_delta` written from constant byte pieces (the hot path: one per token).
+    private mutating func delta(_ kind: Delta, _ text: JSONText, into out: inout [UInt8]) {
         guard blockOpen else {
-            warnings.append("\(type) outside a content block ignored")
+            warnings.append("content_block_delta outside a content block ignored")
             return
         }
-        let i = index
-        SSEWriter.event(Name.blockDelta, into: &out) { w in
-            w.beginObject()
-            w.field("type", "content_block_delta")
-            w.field("index", i)
-            w.key("delta"); w.beginObject()
-            w.field("type", type)
-            w.key(key); w.string(text)
-            w.endObject()
-            w.endObject()
+        out.append(contentsOf: Delta.head)
+        out.appendDecimal(index)
+        out.append(contentsOf: kind.middle)
+        out.append(contentsOf: text.body)
+        out.append(contentsOf: Delta.tail)
+    }
+
+    private enum Delta {
+        case text, thinking, signature, arguments
+        static let head = Array("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":".utf8)
+        static let tail = Array("\"}}\n\n".utf8)
+        static let textMiddle = Array(",\"delta\":{\"type\":\"text_delta\",\"text\":\"".utf8)
+        static let thinkingMiddle = Array(",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"".utf8)
+        static let signatureMiddle = Array(",\"delta\":{\"type\":\"signature_delta\",\"signature\":\"".utf8)
+        static let argumentsMiddle = Array(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"".utf8)
+        var middle: [UInt8] {
+            switch self {
+            case .text: return Delta.textMiddle
+            case .thinking: return Delta.thinkingMiddle
+            case .signature: return Delta.signatureMiddle
+            case .arguments: return Delta.argumentsMiddle
+            }
         }
     }
 

@@ -28,6 +28,14 @@ struct ChatStreamDecoder: StreamDecoder {
         var emitted = false
     }
 
+    private enum Key {
+        static let choices = Array("choices".utf8), usage = Array("usage".utf8), id = Array("id".utf8)
+        static let model = Array("model".utf8), created = Array("created".utf8), error = Array("error".utf8)
+        static let delta = Array("delta".utf8), index = Array("index".utf8), finishReason = Array("finish_reason".utf8)
+        static let content = Array("content".utf8), toolCalls = Array("tool_calls".utf8), refusal = Array("refusal".utf8)
+        static let reasoningContent = Array("reasoning_content".utf8), reasoning = Array("reasoning".utf8)
+    }
+
     private let settings: StreamSettings
     private var state = State.waiting
     private var open = Open.none
@@ -59,7 +67,17 @@ struct ChatStreamDecoder: StreamDecoder {
         guard json.isObject else {
             throw TranslateError(.stream, "upstream chunk at byte \(event.offset) is \(json.kindDescription), expected an object", offset: event.offset)
         }
-        if let err = json["error"], !err.isNull {
+        var error: JSONValue? = nil, usageValue: JSONValue? = nil, choices: JSONValue? = nil
+        var id: JSONValue? = nil, model: JSONValue? = nil, created: JSONValue? = nil
+        try json.forEachMember { key, value throws(TranslateError) in
+            if bytesEqual(key, Key.choices) { choices = value }
+            else if bytesEqual(key, Key.usage) { usageValue = value }
+            else if bytesEqual(key, Key.id) { id = value }
+            else if bytesEqual(key, Key.model) { model = value }
+            else if bytesEqual(key, Key.created) { created = value }
+            else if bytesEqual(key, Key.error) { error = value }
+        }
+        if let error, !error.isNull {
             var e = OpenAIErrors.decode(status: 0, root: json)
             if e.status == 0 { e.status = 500 }
             out.append(.error(e))
@@ -67,26 +85,34 @@ struct ChatStreamDecoder: StreamDecoder {
             return
         }
         var usageHere = false
-        if let u = json["usage"], u.isObject {
+        if let u = usageValue, u.isObject {
             usage = ChatUsage.decode(u)
             usageHere = true
         }
         if case .waiting = state {
-            chunkID = json["id"]?.string ?? ""
-            out.append(.messageStart(id: chunkID, model: json["model"]?.string ?? "", created: json["created"]?.int,
+            chunkID = id?.string ?? ""
+            out.append(.messageStart(id: chunkID, model: model?.string ?? "", created: created?.int,
                                      usage: usageHere ? usage : nil))
             state = .streaming
         }
         var finish: String? = nil
-        if let choices = json["choices"] {
-            for (i, c) in choices.elements.enumerated() {
-                let index = c["index"]?.int ?? i
-                if index != 0 {
-                    if !warnedChoices { warnedChoices = true; warnings.append("choices[\(index)]: dropped (only the first choice is translated)") }
+        if let choices {
+            var position = 0
+            for c in choices.elements {
+                var index: Int? = nil, delta: JSONValue? = nil, reason: JSONValue? = nil
+                try c.forEachMember { key, value throws(TranslateError) in
+                    if bytesEqual(key, Key.delta) { delta = value }
+                    else if bytesEqual(key, Key.index) { index = value.int }
+                    else if bytesEqual(key, Key.finishReason) { reason = value }
+                }
+                let i = index ?? position
+                position += 1
+                if i != 0 {
+                    if !warnedChoices { warnedChoices = true; warnings.append("choices[\(i)]: dropped (only the first choice is translated)") }
                     continue
                 }
-                if let d = c["delta"], d.isObject { try delta(d, into: &out) }
-                if let f = c["finish_reason"]?.string { finish = f }
+                if let delta, delta.isObject { try self.delta(delta, into: &out) }
+                if let f = reason?.string { finish = f }
             }
         }
         if let finish {
@@ -119,7 +145,17 @@ struct ChatStreamDecoder: StreamDecoder {
     // MARK: - deltas
 
     private mutating func delta(_ d: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
-        if let r = nonEmptyText(d["reasoning_content"]) ?? nonEmptyText(d["reasoning"]) {
+        var reasoningContent: JSONValue? = nil, reasoning: JSONValue? = nil, content: JSONValue? = nil
+        var refusal: JSONValue? = nil, toolCalls: JSONValue? = nil
+        try d.forEachMember { key, value throws(TranslateError) in
+            if bytesEqual(key, Key.content) { content = value }
+            else if bytesEqual(key, Key.toolCalls) { toolCalls = value }
+            else if bytesEqual(key, Key.reasoningContent) { reasoningContent = value }
+            else if bytesEqual(key, Key.reasoning) { reasoning = value }
+            else if bytesEqual(key, Key.refusal) { refusal = value }
+        }
+        // A server sending both reasoning fields sends the same text twice (an alias): use one.
+        if let r = nonEmptyText(reasoningContent) ?? nonEmptyText(reasoning) {
             if toolStarted {
                 heldThinking.append(contentsOf: r.body)
             } else {
@@ -128,19 +164,21 @@ struct ChatStreamDecoder: StreamDecoder {
             }
             outputBytes &+= r.body.count
         }
-        for key in ["content", "refusal"] {
-            guard let t = nonEmptyText(d[key]) else { continue }
-            if toolStarted {
-                heldText.append(contentsOf: t.body)
-            } else {
-                ensureOpen(.text, into: &out)
-                out.append(.textDelta(t))
-            }
-            outputBytes &+= t.body.count
+        if let t = nonEmptyText(content) { text(t, into: &out) }
+        if let t = nonEmptyText(refusal) { text(t, into: &out) }
+        if let toolCalls, toolCalls.isArray {
+            for tc in toolCalls.elements where tc.isObject { toolFragment(tc, into: &out) }
         }
-        if let tcs = d["tool_calls"], tcs.isArray {
-            for tc in tcs.elements where tc.isObject { toolFragment(tc, into: &out) }
+    }
+
+    private mutating func text(_ t: JSONText, into out: inout [StreamEvent]) {
+        if toolStarted {
+            heldText.append(contentsOf: t.body)
+        } else {
+            ensureOpen(.text, into: &out)
+            out.append(.textDelta(t))
         }
+        outputBytes &+= t.body.count
     }
 
     private func nonEmptyText(_ v: JSONValue?) -> JSONText? {

@@ -16,6 +16,14 @@ struct ChatStreamEncoder: StreamEncoder {
     private var prefix: [UInt8] = []
     /// Tool calls seen so far; the open one's Chat index is `toolCount - 1`.
     private var toolCount = 0
+    /// Constant chunk pieces for the per-token deltas (built once at message start).
+    private var contentHead: [UInt8] = []
+    private var reasoningHead: [UInt8] = []
+    private var argumentsHead: [UInt8] = []
+    private static let dataPrefix = Array("data: ".utf8)
+    private static let deltaTail = Array((#""},"finish_reason":null}]}"# + "\n\n").utf8)
+    private static let argumentsMiddle = Array(#","function":{"arguments":""#.utf8)
+    private static let argumentsTail = Array((#""}}]},"finish_reason":null}]}"# + "\n\n").utf8)
     private var inTool = false
     private var inThinking = false
     private var warnings: [String] = []
@@ -51,6 +59,10 @@ struct ChatStreamEncoder: StreamEncoder {
             w.key("choices")
             w.bytes.append(UInt8(ascii: "["))
             prefix = w.bytes
+            contentHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{"content":""#.utf8)
+            reasoningHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{""#.utf8)
+                + Array(settings.config.clientReasoningField.rawValue.utf8) + Array(#"":""#.utf8)
+            argumentsHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{"tool_calls":[{"index":"#.utf8)
             chunk(into: &out) { w in
                 w.key("role"); w.string("assistant")
                 w.key("content"); w.string("")
@@ -80,25 +92,27 @@ struct ChatStreamEncoder: StreamEncoder {
                 }
             }
         case .textDelta(let t):
-            chunk(into: &out) { w in w.key("content"); w.string(t) }
+            out.append(contentsOf: contentHead)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.deltaTail)
         case .thinkingDelta(let t):
             let field = settings.config.clientReasoningField
             if field == .none {
                 if !warnedThinking { warnedThinking = true; warnings.append("thinking dropped (client.reasoning_field is \"none\")") }
                 return
             }
-            chunk(into: &out) { w in w.key(field.rawValue); w.string(t) }
+            out.append(contentsOf: reasoningHead)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.deltaTail)
         case .signatureDelta:
             if !warnedSignature { warnedSignature = true; warnings.append("thinking signature dropped (no Chat equivalent)") }
         case .argumentsDelta(let t):
             guard inTool else { return }
-            let k = toolCount - 1
-            chunk(into: &out) { w in
-                w.key("tool_calls"); w.beginArray(); w.beginObject()
-                w.field("index", k)
-                w.key("function"); w.beginObject(); w.key("arguments"); w.string(t); w.endObject()
-                w.endObject(); w.endArray()
-            }
+            out.append(contentsOf: argumentsHead)
+            out.appendDecimal(toolCount - 1)
+            out.append(contentsOf: Self.argumentsMiddle)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.argumentsTail)
         case .blockStop:
             inTool = false
             inThinking = false
