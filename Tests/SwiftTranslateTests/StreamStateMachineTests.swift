@@ -97,6 +97,20 @@ import Testing
         #expect(events.contains(.blockStart(.toolCall(id: "x", name: "server.tool/name"))))
     }
 
+    @Test func chatArgumentsSentAsAnObjectAreKept() throws {
+        var d = ChatStreamDecoder(settings: Self.settings())
+        let events = try Self.decode(&d, [Self.chunk(#"{"tool_calls":[{"index":0,"id":"x","function":{"name":"f","arguments":{"a":[1,"b"]}}}]}"#)])
+        let args = events.compactMap { if case .argumentsDelta(let t) = $0 { return t.decoded } else { return nil } }
+        #expect(args == [#"{"a":[1,"b"]}"#])
+    }
+
+    @Test func chatOtherChoicesAreDroppedWithAWarning() throws {
+        var d = ChatStreamDecoder(settings: Self.settings())
+        let events = try Self.decode(&d, [#"{"id":"c","choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]}"#])
+        #expect(events.contains(.textDelta(Self.t("a"))) && !events.contains(.textDelta(Self.t("b"))))
+        #expect(d.takeWarnings().contains { $0.contains("choices[1]") })
+    }
+
     @Test func chatChunkThatIsNotAnObjectIsAStreamError() throws {
         var d = ChatStreamDecoder(settings: Self.settings())
         #expect(throws: TranslateError.self) { _ = try Self.decode(&d, ["[1,2]"]) }
@@ -135,6 +149,21 @@ import Testing
         ])
         #expect(!events.contains(.blockStop))
         #expect(d.takeWarnings().contains { $0.contains("web_search_tool_result") })
+    }
+
+    @Test func anthropicServerToolCallsAreDroppedWithAWarning() throws {
+        var d = AnthropicStreamDecoder(settings: Self.settings())
+        let events = try Self.decode(&d, [
+            Self.start,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{}"}}"#,
+            #"{"type":"content_block_stop","index":0}"#,
+            #"{"type":"content_block_start","index":1,"content_block":{"type":"text","text":"ok"}}"#,
+            #"{"type":"content_block_stop","index":1}"#,
+            #"{"type":"message_stop"}"#,
+        ])
+        #expect(Array(events[1...3]) == [.blockStart(.text), .textDelta(Self.t("ok")), .blockStop])
+        #expect(d.takeWarnings().contains { $0.contains("web_search") })
     }
 
     @Test func anthropicMalformedSequencesAreStreamErrors() throws {

@@ -123,7 +123,13 @@ struct AnthropicStreamDecoder: StreamDecoder {
             if let s = JSONText(b["signature"] ?? b), !s.isEmpty { out.append(.signatureDelta(s)) }
         case "redacted_thinking":
             out.append(.blockStart(.redactedThinking(data: b["data"]?.string ?? "")))
-        case "tool_use", "server_tool_use":
+        case "server_tool_use":
+            // Executed by the upstream itself (web search, code execution): nothing for the
+            // client to run, and its result blocks cannot be expressed either.
+            warnings.append("content[\(i)]: server tool call \(b["name"]?.string ?? "") dropped (run by the upstream; no equivalent in the client format)")
+            block = .skipped(i)
+            return
+        case "tool_use":
             let name = b["name"]?.string ?? ""
             out.append(.blockStart(.toolCall(id: b["id"]?.string ?? "", name: settings.toolNames.original(name))))
             if let input = b["input"], input.isObject, input.count > 0 {
@@ -131,7 +137,6 @@ struct AnthropicStreamDecoder: StreamDecoder {
                 w.string(bytes: Array(input.raw))
                 out.append(.argumentsDelta(JSONText(body: w.bytes.dropFirst().dropLast())))
             }
-            if type == "server_tool_use" { warnings.append("content[\(i)]: server tool call \(name) passed on as a tool call") }
         default:
             warnings.append("content[\(i)]: \(type) block dropped (no equivalent in the client format)")
             block = .skipped(i)

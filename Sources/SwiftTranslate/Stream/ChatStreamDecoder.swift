@@ -181,6 +181,17 @@ struct ChatStreamDecoder: StreamDecoder {
         outputBytes &+= t.body.count
     }
 
+    /// Argument text: a string fragment, or (some servers) the arguments as a JSON object.
+    private func arguments(_ v: JSONValue?) -> JSONText? {
+        guard let v else { return nil }
+        if v.isObject || v.isArray {
+            var w = JSONWriter(capacity: v.raw.count + 16)
+            w.string(bytes: Array(v.raw))
+            return JSONText(body: w.bytes.dropFirst().dropLast())
+        }
+        return nonEmptyText(v)
+    }
+
     private func nonEmptyText(_ v: JSONValue?) -> JSONText? {
         guard let v, let t = JSONText(v), !t.isEmpty else { return nil }
         return t
@@ -207,7 +218,7 @@ struct ChatStreamDecoder: StreamDecoder {
         if let id, calls[k].id == nil { calls[k].id = id }
         let fn = tc["function"]
         if let name = fn?["name"]?.string, !name.isEmpty, calls[k].name == nil { calls[k].name = name }
-        let args = nonEmptyText(fn?["arguments"])
+        let args = arguments(fn?["arguments"])
         if let args { outputBytes &+= args.body.count }
         if open == .tool(index) {
             if let args { out.append(.argumentsDelta(args)) }
