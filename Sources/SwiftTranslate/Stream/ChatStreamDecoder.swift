@@ -40,6 +40,9 @@ struct ChatStreamDecoder: StreamDecoder {
     private var state = State.waiting
     private var open = Open.none
     private var calls: [Call] = []
+    /// Chat tool-call index → position in `calls`.
+    private var position: [Int: Int] = [:]
+    static let maxToolCalls = 4096
     private var lastCall: Int? = nil
     /// A tool-call block has been opened: later text and reasoning wait until the end.
     private var toolStarted = false
@@ -167,7 +170,7 @@ struct ChatStreamDecoder: StreamDecoder {
         if let t = nonEmptyText(content) { text(t, into: &out) }
         if let t = nonEmptyText(refusal) { text(t, into: &out) }
         if let toolCalls, toolCalls.isArray {
-            for tc in toolCalls.elements where tc.isObject { toolFragment(tc, into: &out) }
+            for tc in toolCalls.elements where tc.isObject { try toolFragment(tc, into: &out) }
         }
     }
 
@@ -197,7 +200,7 @@ struct ChatStreamDecoder: StreamDecoder {
         return t
     }
 
-    private mutating func toolFragment(_ tc: JSONValue, into out: inout [StreamEvent]) {
+    private mutating func toolFragment(_ tc: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
         let id = tc["id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         let index: Int
         if let i = tc["index"]?.int {
@@ -209,11 +212,15 @@ struct ChatStreamDecoder: StreamDecoder {
         }
         lastCall = index
         let k: Int
-        if let found = calls.firstIndex(where: { $0.index == index }) {
+        if let found = position[index] {
             k = found
         } else {
+            guard calls.count < Self.maxToolCalls else {
+                throw TranslateError(.limit, "upstream stream has more than \(Self.maxToolCalls) tool calls")
+            }
             calls.append(Call(index: index))
             k = calls.count - 1
+            position[index] = k
         }
         if let id, calls[k].id == nil { calls[k].id = id }
         let fn = tc["function"]
