@@ -89,7 +89,7 @@ w(C2A, "usage-empty-choices", base, ROLE + chunk({"content": "Cached."}) + chunk
 w(C2A, "eof-without-done", base, ROLE + chunk({"content": "No done marker"}) + chunk({}, "stop") +
   chunk(usage=U(11, 4), choices=False))
 
-w(C2A, "done-marker", base, ROLE + chunk({"content": "With done"}) + chunk({}, "stop", usage=U(12, 3)) + DONE +
+w(C2A, "done-marker", dict(base, warnings=["content after the end"]), ROLE + chunk({"content": "With done"}) + chunk({}, "stop", usage=U(12, 3)) + DONE +
   "data: " + cj({"id": "x", "choices": [{"index": 0, "delta": {"content": "after done"}}]}) + "\n\n")
 
 w(C2A, "error-mid-stream", dict(base, warnings=[]), ROLE + chunk({"content": "Partial"}) +

@@ -64,7 +64,9 @@ struct ChatStreamDecoder: StreamDecoder {
 
     mutating func consume(_ event: SSEEvent, json: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
         if case .ended = state {
-            if !warnedAfterEnd { warnedAfterEnd = true; warnings.append("upstream data after the end of the stream ignored") }
+            // A repeated usage chunk (servers with continuous usage stats) is expected; content is not.
+            let content = json["choices"].map { $0.count > 0 } ?? false
+            if content && !warnedAfterEnd { warnedAfterEnd = true; warnings.append("upstream content after the end of the stream ignored") }
             return
         }
         guard json.isObject else {
