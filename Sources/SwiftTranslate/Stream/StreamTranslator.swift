@@ -2,6 +2,25 @@
 /// bytes out. Pipeline: SSE parser → stream decoder (per upstream format) → neutral events
 /// (StreamEvent) → stream encoder (per client format) → SSE writer. Same format on both sides is
 /// a passthrough that only restores the client's model name.
+///
+/// Behaviour a user sees:
+/// - Output depends only on the upstream bytes, never on how they were split.
+/// - Anthropic clients always get `message_start` … `message_stop` with `event:` lines and one
+///   `message_delta` carrying the full usage; never `[DONE]`. Until the upstream reports usage,
+///   `message_start` says input_tokens = the request's estimate, output_tokens = 0. An upstream
+///   that sends no usage at all gets estimated figures (and a warning).
+/// - An upstream error mid-stream becomes the client format's error event (Anthropic
+///   `event: error`, Chat `data: {"error":…}`) and ends the stream; open blocks are not closed
+///   (the SDKs raise on the error). A stream that stops early is closed well-formed, with a
+///   warning.
+/// - Keep-alives are kept: an SSE comment or Anthropic `ping` from the upstream becomes
+///   `event: ping` for Anthropic clients and a `: keep-alive` comment for Chat clients.
+/// - Chat `created`: the upstream chunk's when it has one, else the time at message start.
+/// - Chat upstream tool calls: the first one streams live, others (interleaved by index) are
+///   buffered and emitted whole in index order; text that follows tool calls comes after them.
+/// - Data that is not JSON (other than `[DONE]`) is an error (APX_ERR_STREAM) with its byte
+///   offset; a malformed Anthropic event sequence likewise. Passthrough does not parse unless
+///   the model name must be restored, and then passes non-JSON data on unchanged.
 public struct StreamTranslator {
     public private(set) var warnings: [String] = []
     private var pipe: any StreamPipe
@@ -24,7 +43,7 @@ public struct StreamTranslator {
             pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings))
         default:
             // openai-responses decoders/encoders plug in here on the same neutral events.
-            throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not supported yet")
+            throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not implemented yet")
         }
     }
 
