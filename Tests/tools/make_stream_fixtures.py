@@ -171,3 +171,15 @@ w("openai-chat-openai-chat", "passthrough-model", {"from": "openai-chat", "to": 
   ROLE + chunk({"content": "Same"}) + chunk({}, "stop") + DONE)
 w("openai-chat-openai-chat", "passthrough-bytes", {"from": "openai-chat", "to": "openai-chat", "exchange": {"client_model": "gpt-up", "upstream_model": "gpt-up"}},
   ROLE.replace("\n", "\r\n") + ": c\n\n" + chunk({"content": "Untouched"}) + DONE)
+
+# ---------- exchanges built from real client requests ("request" instead of "exchange")
+w(C2A, "request-tool-names", {"from": "openai-chat", "to": "anthropic", "config": {"models": {"default": "gpt-up"}},
+  "request": {"model": "claude-sonnet-5-5", "max_tokens": 1024, "stream": True,
+              "messages": [{"role": "user", "content": "file an issue"}],
+              "tools": [{"name": "mcp.github/create_issue", "input_schema": {"type": "object", "properties": {"title": {"type": "string"}}}}]}},
+  ROLE + chunk({"tool_calls": [tc(0, id="call_1", name="mcp_github_create_issue_564fc949", args="{\"title\":\"Bug\"}")]}) +
+  chunk({}, "tool_calls") + chunk(usage=U(80, 12), choices=False) + DONE)
+w(A2C, "request-include-usage", {"from": "anthropic", "to": "openai-chat", "config": {"models": {"default": "claude-up"}}, "created": 1750000000,
+  "request": {"model": "gpt-5-client", "stream": True, "stream_options": {"include_usage": True},
+              "messages": [{"role": "user", "content": "hi"}]}},
+  mstart(inp=7) + text(0, "Hi!") + mdelta("end_turn", 2) + MSTOP)
