@@ -104,6 +104,17 @@ import Testing
         #expect(args == [#"{"a":[1,"b"]}"#])
     }
 
+    @Test func chatDeprecatedFunctionCallBecomesAToolCall() throws {
+        var d = ChatStreamDecoder(settings: Self.settings())
+        let events = try Self.decode(&d, [
+            Self.chunk(#"{"function_call":{"name":"f","arguments":""}}"#),
+            Self.chunk(#"{"function_call":{"arguments":"{\"a\":1}"}}"#),
+            Self.chunk("{}", finish: "function_call"),
+        ])
+        #expect(Array(events[1...3]) == [.blockStart(.toolCall(id: "call_c1_fn", name: "f")), .argumentsDelta(Self.t(#"{"a":1}"#)), .blockStop])
+        #expect(events.contains { if case .messageDelta(.toolUse, _, _) = $0 { return true } else { return false } })
+    }
+
     @Test func chatOtherChoicesAreDroppedWithAWarning() throws {
         var d = ChatStreamDecoder(settings: Self.settings())
         let events = try Self.decode(&d, [#"{"id":"c","choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]}"#])

@@ -34,6 +34,7 @@ struct ChatStreamDecoder: StreamDecoder {
         static let delta = Array("delta".utf8), index = Array("index".utf8), finishReason = Array("finish_reason".utf8)
         static let content = Array("content".utf8), toolCalls = Array("tool_calls".utf8), refusal = Array("refusal".utf8)
         static let reasoningContent = Array("reasoning_content".utf8), reasoning = Array("reasoning".utf8)
+        static let functionCall = Array("function_call".utf8)
     }
 
     private let settings: StreamSettings
@@ -151,13 +152,14 @@ struct ChatStreamDecoder: StreamDecoder {
 
     private mutating func delta(_ d: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
         var reasoningContent: JSONValue? = nil, reasoning: JSONValue? = nil, content: JSONValue? = nil
-        var refusal: JSONValue? = nil, toolCalls: JSONValue? = nil
+        var refusal: JSONValue? = nil, toolCalls: JSONValue? = nil, functionCall: JSONValue? = nil
         try d.forEachMember { key, value throws(TranslateError) in
             if bytesEqual(key, Key.content) { content = value }
             else if bytesEqual(key, Key.toolCalls) { toolCalls = value }
             else if bytesEqual(key, Key.reasoningContent) { reasoningContent = value }
             else if bytesEqual(key, Key.reasoning) { reasoning = value }
             else if bytesEqual(key, Key.refusal) { refusal = value }
+            else if bytesEqual(key, Key.functionCall) { functionCall = value }
         }
         // A server sending both reasoning fields sends the same text twice (an alias): use one.
         if let r = nonEmptyText(reasoningContent) ?? nonEmptyText(reasoning) {
@@ -174,6 +176,7 @@ struct ChatStreamDecoder: StreamDecoder {
         if let toolCalls, toolCalls.isArray {
             for tc in toolCalls.elements where tc.isObject { try toolFragment(tc, into: &out) }
         }
+        if let functionCall, functionCall.isObject { try legacyFunctionCall(functionCall, into: &out) }
     }
 
     private mutating func text(_ t: JSONText, into out: inout [StreamEvent]) {
@@ -213,6 +216,20 @@ struct ChatStreamDecoder: StreamDecoder {
             index = lastCall ?? 0
         }
         lastCall = index
+        let fn = tc["function"]
+        try toolFragment(index: index, id: id, name: fn?["name"]?.string, args: arguments(fn?["arguments"]), into: &out)
+    }
+
+    /// The deprecated `delta.function_call` ({name, arguments}): one call, without an id.
+    private mutating func legacyFunctionCall(_ fc: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
+        try toolFragment(index: Self.legacyIndex, id: nil, name: fc["name"]?.string, args: arguments(fc["arguments"]), into: &out)
+    }
+
+    /// The Chat index used for the deprecated `function_call` (below every real index).
+    private static let legacyIndex = -1
+
+    private mutating func toolFragment(index: Int, id: String?, name: String?, args: JSONText?,
+                                       into out: inout [StreamEvent]) throws(TranslateError) {
         let k: Int
         if let found = position[index] {
             k = found
@@ -225,9 +242,7 @@ struct ChatStreamDecoder: StreamDecoder {
             position[index] = k
         }
         if let id, calls[k].id == nil { calls[k].id = id }
-        let fn = tc["function"]
-        if let name = fn?["name"]?.string, !name.isEmpty, calls[k].name == nil { calls[k].name = name }
-        let args = arguments(fn?["arguments"])
+        if let name, !name.isEmpty, calls[k].name == nil { calls[k].name = name }
         if let args { outputBytes &+= args.body.count }
         if open == .tool(index) {
             if let args { out.append(.argumentsDelta(args)) }
@@ -250,7 +265,7 @@ struct ChatStreamDecoder: StreamDecoder {
     private mutating func startCall(_ k: Int, into out: inout [StreamEvent]) {
         let c = calls[k]
         if c.name == nil { warnings.append("tool call \(c.index): the upstream sent no function name") }
-        let id = c.id ?? "call_\(c.index)_\(chunkID.isEmpty ? "apx" : chunkID)"
+        let id = c.id ?? "call_\(chunkID.isEmpty ? "apx" : chunkID)_\(c.index == Self.legacyIndex ? "fn" : String(c.index))"
         out.append(.blockStart(.toolCall(id: id, name: settings.toolNames.original(c.name ?? ""))))
         if !c.pending.isEmpty { out.append(.argumentsDelta(JSONText(body: c.pending[...]))) }
         calls[k].pending = []
