@@ -34,7 +34,8 @@ struct ChatStreamDecoder: StreamDecoder {
         static let delta = Array("delta".utf8), index = Array("index".utf8), finishReason = Array("finish_reason".utf8)
         static let content = Array("content".utf8), toolCalls = Array("tool_calls".utf8), refusal = Array("refusal".utf8)
         static let reasoningContent = Array("reasoning_content".utf8), reasoning = Array("reasoning".utf8)
-        static let functionCall = Array("function_call".utf8)
+        static let functionCall = Array("function_call".utf8), function = Array("function".utf8)
+        static let arguments = Array("arguments".utf8), name = Array("name".utf8)
     }
 
     private let settings: StreamSettings
@@ -206,9 +207,20 @@ struct ChatStreamDecoder: StreamDecoder {
     }
 
     private mutating func toolFragment(_ tc: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
-        let id = tc["id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        var indexValue: JSONValue? = nil, idValue: JSONValue? = nil, fn: JSONValue? = nil
+        try tc.forEachMember { key, value throws(TranslateError) in
+            if bytesEqual(key, Key.index) { indexValue = value }
+            else if bytesEqual(key, Key.function) { fn = value }
+            else if bytesEqual(key, Key.id) { idValue = value }
+        }
+        var nameValue: JSONValue? = nil, argsValue: JSONValue? = nil
+        try fn?.forEachMember { key, value throws(TranslateError) in
+            if bytesEqual(key, Key.arguments) { argsValue = value }
+            else if bytesEqual(key, Key.name) { nameValue = value }
+        }
+        let id = idValue.flatMap { $0.rawStringLength > 0 ? $0.string : nil }
         let index: Int
-        if let i = tc["index"]?.int {
+        if let i = indexValue?.int {
             index = i
         } else if id != nil, !calls.contains(where: { $0.id == id }) {
             index = (calls.map(\.index).max() ?? -1) &+ 1
@@ -216,8 +228,9 @@ struct ChatStreamDecoder: StreamDecoder {
             index = lastCall ?? 0
         }
         lastCall = index
-        let fn = tc["function"]
-        try toolFragment(index: index, id: id, name: fn?["name"]?.string, args: arguments(fn?["arguments"]), into: &out)
+        // The name only matters until the call has one.
+        let name = position[index].map { calls[$0].name == nil } ?? true ? nameValue?.string : nil
+        try toolFragment(index: index, id: id, name: name, args: arguments(argsValue), into: &out)
     }
 
     /// The deprecated `delta.function_call` ({name, arguments}): one call, without an id.
