@@ -3,11 +3,12 @@
 # (the mock) alone and through `apxlate serve`, with ~50 KB Claude-Code-shaped request bodies,
 # streaming and not, passthrough (Chat → Chat) and translated (Anthropic → Chat); then the memory
 # the proxy holds per idle stream. Loopback only; every run is bounded in time.
-# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=5 CONNS=16 IDLE_STREAMS=200 APXLATE_BIN=...)
+# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 APXLATE_BIN=...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${APXLATE_BIN:-$ROOT/build/bin/apxlate}
-DURATION=${DURATION:-5}
+DURATION=${DURATION:-3}
+REPEAT=${REPEAT:-3}
 CONNS=${CONNS:-16}
 IDLE_STREAMS=${IDLE_STREAMS:-200}
 PY=${PYTHON:-python3}
@@ -69,6 +70,20 @@ run() {
     END {printf "%d %d %d\n", rps, p50, p99}'
 }
 
+# best URL LUA CONNS -> best of $REPEAT runs (highest rps, lowest p50 and p99): on a shared
+# machine other processes steal CPU now and then; the best run is the least disturbed one.
+best() {
+  local r b_rps=0 b50=999999999 b99=999999999 rps p50 p99
+  for _ in $(seq "$REPEAT"); do
+    read -r rps p50 p99 <<<"$(run "$@")"
+    [ "$rps" = error ] && { echo "error error error"; return; }
+    [ "$rps" -gt "$b_rps" ] && b_rps=$rps
+    [ "$p50" -lt "$b50" ] && b50=$p50
+    [ "$p99" -lt "$b99" ] && b99=$p99
+  done
+  echo "$b_rps $b50 $b99"
+}
+
 # Each case: label, direct mock URL, proxy path, wrk script. Throughput with $CONNS connections,
 # latency with 1 connection.
 printf "\n%-34s %10s %10s %10s %10s %10s %10s\n" "case" "mock rps" "proxy rps" "ratio" "mock p50" "added p50" "added p99"
@@ -83,10 +98,10 @@ for spec in \
   PROXY_URL="http://127.0.0.1:$PROXY_PORT$path"
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' --data-binary @"$WORK/$lua.json" "$PROXY_URL")
   if [ "$code" != 200 ]; then printf "%-34s %10s\n" "$label" "proxy answers $code (translation not available)"; continue; fi
-  read -r m_rps _ _ <<<"$(run "$MOCK_URL" "$WORK/$lua.lua" "$CONNS")"
-  read -r p_rps _ _ <<<"$(run "$PROXY_URL" "$WORK/$lua.lua" "$CONNS")"
-  read -r _ m50 m99 <<<"$(run "$MOCK_URL" "$WORK/$lua.lua" 1)"
-  read -r _ p50 p99 <<<"$(run "$PROXY_URL" "$WORK/$lua.lua" 1)"
+  read -r m_rps _ _ <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" "$CONNS")"
+  read -r p_rps _ _ <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" "$CONNS")"
+  read -r _ m50 m99 <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" 1)"
+  read -r _ p50 p99 <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" 1)"
   ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
   printf "%-34s %10s %10s %10s %10s %10s %10s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m50" "$((p50 - m50))" "$((p99 - m99))"
 done
