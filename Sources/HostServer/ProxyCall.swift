@@ -122,7 +122,7 @@ final class ProxyCall: @unchecked Sendable {
         buffered.removeAll(keepingCapacity: true)
         let loop = context.eventLoop
         let t = CurlTransfer(request: upstreamRequest) { [self] events in
-            loop.execute { for e in events { self.handle(e) } }
+            loop.execute { self.handle(events) }
         }
         transfer = t
         resetIdleTimer()
@@ -130,6 +130,12 @@ final class ProxyCall: @unchecked Sendable {
     }
 
     // MARK: upstream events
+
+    /// One hop's worth of events: written to the client with a single flush at the end.
+    private func handle(_ events: [UpstreamEvent]) {
+        for e in events { handle(e) }
+        if streaming && !finished { context.flush() }
+    }
 
     private func handle(_ event: UpstreamEvent) {
         guard !finished else { return }
@@ -192,9 +198,8 @@ final class ProxyCall: @unchecked Sendable {
         }
         out.withUnsafeReadableBytes { usage.scan($0) }
         if out.readableBytes > 0 {
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
-        } else {
-            context.flush()
+            // Flushed once per batch of upstream events (handle(_ events:)) or by finish().
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
         }
         if !end, !context.channel.isWritable, let transfer {
             _ = transfer.setClientFull(true)
