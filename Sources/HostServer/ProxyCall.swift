@@ -331,6 +331,9 @@ final class ProxyCall: @unchecked Sendable {
             }
         }
         if streaming { app.metrics.streamFinished() }
+        if let stream, let w = stream.takeWarnings(), !w.isEmpty {
+            app.logger.notice("stream translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
+        }
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         app.metrics.requestFinished(route: routeLabel, status: status, seconds: seconds)
         let input = usage.input > 0 ? usage.input : (exchange?.inputTokens ?? 0)
