@@ -259,3 +259,36 @@ def test_upstream_silent_mid_stream_becomes_error_event(make_proxy, anthropic_mo
     assert text.startswith("event: message_start")
     assert "event: error" in text and "timed out" in text
     assert text.rstrip().endswith("}")
+
+
+def test_garbage_bodies_never_crash_the_proxy(proxy):
+    import random
+    rng = random.Random(1234)
+    base = json.dumps({"model": "pass-anthropic", "max_tokens": 5, "stream": True,
+                       "messages": [{"role": "user", "content": [{"type": "text", "text": "hi \\u00e9 \"q\""}]}]}).encode()
+    samples = [b"", b"{", b'{"model"', b'{"model":', b'{"model":"', b'{"model":"\\', b'{"a":[1,{"b":"}"}]',
+               b'{"model":"x\\"y"}', b"[", b"]]]}}}", b'{"":{"model":"pass-anthropic"}}']
+    for _ in range(150):
+        b = bytearray(base)
+        for _ in range(rng.randint(1, 6)):
+            op = rng.random()
+            i = rng.randrange(len(b)) if b else 0
+            if op < 0.4 and b:
+                del b[i:i + rng.randint(1, 8)]
+            elif op < 0.7:
+                b[i:i] = bytes([rng.choice(b'{}[]":,\\ az0\xff\x00')])
+            else:
+                b = b[:i]
+        samples.append(bytes(b))
+    for raw in samples:
+        req = urllib.request.Request(proxy.url + "/v1/messages", data=raw,
+                                     headers={"content-type": "application/json", "anthropic-version": "2023-06-01"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                r.read()
+        except urllib.error.HTTPError as e:
+            assert e.code in (400, 404), (raw, e.code)
+            e.read()
+    assert proxy.proc.poll() is None
+    with urllib.request.urlopen(proxy.url + "/health", timeout=5) as r:
+        assert r.status == 200
