@@ -171,36 +171,43 @@ struct JSONParser {
         pos += 1
         let start = pos
         var escaped = false
+        let bytes = self.bytes  // a local copy lets the optimizer keep the hot loop in registers
         let count = bytes.count
-        while pos < count {
-            let b = bytes[pos]
+        var p = pos
+        while p < count {
+            // Hot path: printable ASCII other than '"' and '\\'.
+            let b = bytes[p]
+            if b >= 0x20 && b < 0x80 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                p += 1
+                continue
+            }
             if b == UInt8(ascii: "\"") {
-                nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: pos, next: nodes.count + 1, count: 0))
-                pos += 1
+                nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: p, next: nodes.count + 1, count: 0))
+                pos = p + 1
                 return
             } else if b == UInt8(ascii: "\\") {
                 escaped = true
-                pos += 1
-                guard pos < count else { break }
-                switch bytes[pos] {
+                p += 1
+                guard p < count else { break }
+                switch bytes[p] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    pos += 1
+                    p += 1
                 case UInt8(ascii: "u"):
-                    guard count - pos > 4 else { throw fail("incomplete \\u escape", at: pos - 1) }
-                    for i in 1...4 where hexValue(bytes[pos + i]) == nil {
-                        throw fail("invalid \\u escape", at: pos - 1)
+                    guard count - p > 4 else { throw fail("incomplete \\u escape", at: p - 1) }
+                    for i in 1...4 where hexValue(bytes[p + i]) == nil {
+                        throw fail("invalid \\u escape", at: p - 1)
                     }
-                    pos += 5
+                    p += 5
                 default:
-                    throw fail("invalid escape '\\\(describe(pos))'", at: pos - 1)
+                    throw fail("invalid escape '\\\(describe(p))'", at: p - 1)
                 }
             } else if b < 0x20 {
-                throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: pos)
-            } else if b < 0x80 {
-                pos += 1
+                throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: p)
             } else {
+                pos = p
                 try validateUTF8Sequence()
+                p = pos
             }
         }
         throw fail("unterminated string opened at byte \(open)", at: count)

@@ -194,18 +194,17 @@ public struct JSONElements: Sequence {
 
 /// Decodes the escapes of a validated JSON string body into UTF-8 bytes.
 enum JSONUnescape {
+    /// Copies runs of plain bytes with one append each; only the escapes are handled byte-wise.
     static func bytes(_ raw: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = raw.startIndex
+        var run = i
         let end = raw.endIndex
         while i < end {
-            let b = raw[i]
-            guard b == UInt8(ascii: "\\"), i + 1 < end else {
-                out.append(b)
-                i += 1
-                continue
-            }
+            if raw[i] != UInt8(ascii: "\\") { i += 1; continue }
+            if run < i { out.append(contentsOf: raw[run..<i]) }
+            guard i + 1 < end else { run = i; break }
             let e = raw[i + 1]
             i += 2
             switch e {
@@ -216,7 +215,7 @@ enum JSONUnescape {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = hex4(raw, i)
-                i += 4
+                i = min(i + 4, end)
                 if scalar >= 0xD800 && scalar < 0xDC00 {
                     // a high surrogate: combine with a following low one, else U+FFFD
                     if end - i >= 6, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
@@ -236,7 +235,9 @@ enum JSONUnescape {
                 appendUTF8(&out, scalar)
             default: out.append(e) // \" \\ \/
             }
+            run = i
         }
+        if run < end { out.append(contentsOf: raw[run..<end]) }
         return out
     }
 
