@@ -99,43 +99,50 @@ def _take_output(out, cls=Translated):
         lib.apx_output_free(_byref(out))
 
 
+# close() of a handle with calls in flight waits here (shared: closing while busy is rare).
+_IDLE = threading.Condition(threading.Lock())
+
+
 class _Handle:
     """An opaque handle shared by threads: calls hold it (acquire/release), close() waits for the
     calls in flight, then frees it exactly once."""
 
-    __slots__ = ("_h", "_free", "_cond", "_busy", "_what")
+    __slots__ = ("_h", "_free", "_lock", "_busy", "_what")
 
     def __init__(self, handle, free, what):
         self._h = handle
         self._free = free
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
         self._busy = 0
         self._what = what
 
     def acquire(self):
-        with self._cond:
+        with self._lock:
             if self._h is None:
                 raise ValueError("%s is closed" % self._what)
             self._busy += 1
             return self._h
 
     def release(self):
-        with self._cond:
+        with self._lock:
             self._busy -= 1
-            if self._busy == 0:
-                self._cond.notify_all()
+            wake = self._busy == 0 and self._h is None
+        if wake:
+            with _IDLE:
+                _IDLE.notify_all()
 
     @property
     def closed(self):
         return self._h is None
 
     def close(self):
-        with self._cond:
-            if self._h is None:
-                return
+        with self._lock:
             h, self._h = self._h, None  # no new calls from here on
+        if h is None:
+            return
+        with _IDLE:  # release() notifies under _IDLE, so no wake-up is lost between check and wait
             while self._busy:
-                self._cond.wait()
+                _IDLE.wait()
         self._free(h)
 
 
