@@ -82,15 +82,12 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Long strings are copied to an array first: appending runs of an array slice is a memcpy,
-    /// runs of a String.UTF8View are copied byte by byte (about 3x slower, measured).
+    /// Native strings are scanned as one contiguous UTF-8 buffer (iterating `String.UTF8View`
+    /// and appending it generically ran at about half the speed).
     private mutating func appendEscapedBody(_ s: String) {
-        if s.utf8.count < 64 {
-            appendEscapedRuns(s.utf8)
-        } else {
-            let utf8 = Array(s.utf8)
-            appendEscapedRuns(utf8[...])
-        }
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ appendEscapedRuns($0) }) { return done }
+        var copy = s
+        copy.withUTF8 { appendEscapedRuns($0) }
     }
 
     private mutating func appendEscapedBody(bytes s: ArraySlice<UInt8>) { appendEscapedRuns(s) }
