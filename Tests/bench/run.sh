@@ -12,7 +12,7 @@ mkdir -p "$OUT/data"
 python3 "$ROOT/Tests/bench/gen_inputs.py" "$OUT/data"
 "${CC:-cc}" -std=c11 -O2 -Wall -Wextra -I "$ROOT/include" "$ROOT/Tests/bench/bench.c" -o "$OUT/bench" \
   -L "$ROOT/build/lib" -lapxlate -Wl,-rpath,"$ROOT/build/lib"
-echo "== apxlate benchmarks ($(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)) =="
+echo "== apxlate benchmarks ($(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)) =="
 "$OUT/bench" "$OUT/data" "$RUNS"
 echo
 APXLATE_LIBRARY="$LIB" python3 "$ROOT/Tests/bench/bench.py" "$OUT/data" "$RUNS"
