@@ -76,4 +76,39 @@ import Testing
             }
         }
     }
+
+    /// The string loops look at 8 bytes at a time: put each kind of special byte at every
+    /// position of the first words and check what the byte-by-byte reading would give.
+    @Test func specialBytesAtEveryPosition() throws {
+        for k in 0..<20 {
+            let pad = String(repeating: "a", count: k)
+            let tail = String(repeating: "b", count: 19 - k)
+            // escapes decode, and the writer escapes them back
+            for (escape, char) in [("\\n", "\n"), ("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("\\t", "\t")] {
+                let doc = try JSONDocument.parse("\"" + pad + escape + tail + "\"")
+                #expect(doc.root.string == pad + char + tail, "k=\(k) \(escape)")
+            }
+            for (char, escaped) in [("\n", "\\n"), ("\"", "\\\""), ("\\", "\\\\"), ("\u{01}", "\\u0001"), ("é", "é")] {
+                var w = JSONWriter()
+                w.string(pad + char + tail)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == "\"" + pad + escaped + tail + "\"", "k=\(k)")
+                var wb = JSONWriter()
+                wb.string(bytes: Array((pad + char + tail).utf8))
+                #expect(wb.bytes == w.bytes)
+            }
+            // a control byte or an invalid UTF-8 byte is rejected exactly where it is
+            for bad: UInt8 in [0x01, 0x1F, 0xFF, 0x80] {
+                let input = [0x22] + Array(pad.utf8) + [bad] + Array(tail.utf8) + [0x22]
+                do {
+                    _ = try JSONDocument.parse(input)
+                    Issue.record("accepted byte \(bad) at \(k)")
+                } catch {
+                    #expect(error.offset == k + 1, "byte \(bad) at \(k): \(error.message)")
+                }
+            }
+            // the closing quote ends the string exactly there
+            let doc = try JSONDocument.parse("[\"" + pad + "\"," + "\"" + tail + "\"]")
+            #expect(doc.root.elements.map { $0.string } == [pad, tail])
+        }
+    }
 }
