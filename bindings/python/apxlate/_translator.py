@@ -5,7 +5,8 @@ import enum
 import json
 import threading
 
-from ._native import ApxErrorStruct, ApxOutputStruct, lib
+from . import _native
+from ._native import ApxErrorStruct, ApxInStruct, ApxOutputStruct, ApxOutStruct, lib
 from .errors import ArgumentError, error_for_status
 
 _byref = ctypes.byref
@@ -426,24 +427,66 @@ class Stream:
             send(s.finish())
 
     Input may be split anywhere. After an error (or after finish()) call reset() to reuse it.
-    `.warnings` accumulates what was dropped. One thread at a time (calls are serialized)."""
+    `.warnings` lists what was dropped; it is complete after finish(). One thread at a time
+    (calls are serialized)."""
 
-    __slots__ = ("_h", "_lock", "_out", "_err", "warnings", "__weakref__")
+    __slots__ = ("_h", "_lock", "_in", "_out", "_buf", "_pending", "_args", "_feed_out", "_err",
+                 "warnings", "__weakref__")
+
+    _BUFFER = 1 << 16
 
     def __init__(self, handle):
         self._h = handle
         self._lock = threading.Lock()
-        self._out = ApxOutputStruct()
         self._err = ApxErrorStruct()
+        # feed() uses apx_stream_translate with this reusable output window: one native call,
+        # no library allocation; finish() uses apx_stream_feed, which also reports the warnings.
+        self._buf = ctypes.create_string_buffer(self._BUFFER)
+        self._in = ApxInStruct(None, 0, 0)
+        self._out = ApxOutStruct(ctypes.addressof(self._buf), self._BUFFER, 0)
+        self._pending = ctypes.c_size_t()
+        addr = ctypes.addressof
+        self._args = (addr(self._out), addr(self._in), 0, addr(self._pending), addr(self._err))
+        self._feed_out = ApxOutputStruct()
         self.warnings = []
 
-    def _feed(self, data, end):
+    def feed(self, data):
+        """Feeds upstream bytes; returns the client bytes complete so far (maybe b"")."""
+        data = _raw_bytes(data, "data")
         with self._lock:
             h = self._h
             if h is None:
                 raise ValueError("stream is closed")
-            out = self._out
-            status = lib.apx_stream_feed(h, data, len(data), end, _byref(out), _byref(self._err))
+            inp, out = self._in, self._out
+            inp.src = data
+            inp.size = len(data)
+            inp.pos = 0
+            out.pos = 0
+            status = _stream_translate(h, *self._args)
+            if status:
+                inp.src = None
+                raise _exception(status, self._err)
+            result = self._buf[:out.pos]
+            if self._pending.value:  # more than one window: drain the rest
+                parts = [result]
+                while self._pending.value:
+                    out.pos = 0
+                    status = _stream_translate(h, *self._args)
+                    if status:
+                        raise _exception(status, self._err)
+                    parts.append(self._buf[:out.pos])
+                result = b"".join(parts)
+            inp.src = None
+            return result
+
+    def finish(self):
+        """The upstream ended: returns the bytes that close the client stream well-formed."""
+        with self._lock:
+            h = self._h
+            if h is None:
+                raise ValueError("stream is closed")
+            out = self._feed_out
+            status = lib.apx_stream_feed(h, None, 0, 1, _byref(out), _byref(self._err))
             if status:
                 raise _exception(status, self._err)
             try:
@@ -454,14 +497,6 @@ class Stream:
             finally:
                 lib.apx_output_free(_byref(out))
             return result
-
-    def feed(self, data):
-        """Feeds upstream bytes; returns the client bytes complete so far (maybe b"")."""
-        return self._feed(_raw_bytes(data, "data"), 0)
-
-    def finish(self):
-        """The upstream ended: returns the bytes that close the client stream well-formed."""
-        return self._feed(b"", 1)
 
     def translate(self, chunks):
         """Yields the translation of each chunk of an iterable, then that of the end."""
@@ -506,6 +541,9 @@ class Stream:
 
     def __repr__(self):
         return "<apxlate.Stream%s>" % (" closed" if self.closed else "")
+
+
+_stream_translate = _native.stream_translate_addr
 
 
 def build_error(format, status, message):
