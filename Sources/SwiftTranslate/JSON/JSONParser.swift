@@ -167,14 +167,20 @@ struct JSONParser {
 
     /// Validates a string (escapes and UTF-8) and records its content range.
     private mutating func parseString() throws(TranslateError) {
-        let open = pos
-        pos += 1
-        let start = pos
+        let start = pos + 1
+        let (end, escaped) = try scanString(from: start)
+        nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: end, next: nodes.count + 1, count: 0))
+        pos = end + 1
+    }
+
+    /// The offset of the closing quote of the string whose content starts at `start`, and whether
+    /// it contains escapes. Non-mutating: `bytes` is only borrowed (no reference counting per
+    /// string, which mattered for small stream events).
+    private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool) {
         var escaped = false
-        let bytes = self.bytes  // a local copy lets the optimizer keep the hot loop in registers
         let count = bytes.count
         let words = bytes.span.bytes
-        var p = pos
+        var p = start
         while p < count {
             // Hot path: skip 8 plain bytes at a time (printable ASCII other than '"' and '\\').
             if count - p >= 8 {
@@ -189,9 +195,7 @@ struct JSONParser {
                 continue
             }
             if b == UInt8(ascii: "\"") {
-                nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: p, next: nodes.count + 1, count: 0))
-                pos = p + 1
-                return
+                return (p, escaped)
             } else if b == UInt8(ascii: "\\") {
                 escaped = true
                 p += 1
@@ -212,16 +216,14 @@ struct JSONParser {
             } else if b < 0x20 {
                 throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: p)
             } else {
-                pos = p
-                try validateUTF8Sequence()
-                p = pos
+                p = try utf8SequenceEnd(at: p)
             }
         }
-        throw fail("unterminated string opened at byte \(open)", at: count)
+        throw fail("unterminated string opened at byte \(start - 1)", at: count)
     }
 
-    /// Validates one multi-byte UTF-8 sequence at `pos` (Unicode table 3-7) and steps over it.
-    private mutating func validateUTF8Sequence() throws(TranslateError) {
+    /// Validates one multi-byte UTF-8 sequence at `at` (Unicode table 3-7); returns where it ends.
+    private func utf8SequenceEnd(at pos: Int) throws(TranslateError) -> Int {
         let b0 = bytes[pos]
         var need: Int
         var lo: UInt8 = 0x80
@@ -245,7 +247,7 @@ struct JSONParser {
             guard b >= 0x80 && b <= 0xBF else { throw fail("invalid UTF-8 sequence", at: pos) }
             i += 1
         }
-        pos += need + 1
+        return pos + need + 1
     }
 }
 
