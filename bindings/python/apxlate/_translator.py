@@ -3,6 +3,7 @@
 import ctypes
 import enum
 import json
+import sys
 import threading
 
 from . import _native
@@ -88,11 +89,16 @@ class Translated(bytes):
     (a list of "path: message" strings)."""
 
 
+# A view type over any library buffer: slicing a memoryview of it copies exactly once, and no
+# ctypes array type is made per length (`c_char * n` costs ~20 us for each new n).
+_ANY_BYTES = _c_char * min(1 << 40, sys.maxsize)
+
+
 def _take_output(out, cls=Translated):
     """Copies an apx_output into Python objects and frees it."""
     try:
         n = out.len
-        data = cls((_c_char * n).from_address(out.data)) if n else cls()
+        data = cls(memoryview(_ANY_BYTES.from_address(out.data))[:n]) if n else cls()
         if cls is Translated:
             data.warnings = _warnings(out)
         return data
