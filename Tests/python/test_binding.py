@@ -75,6 +75,16 @@ def test_translated_request_between_formats(translator):
     assert (ex.client_model, ex.upstream_model) == ("claude-sonnet-4-5", "gpt-4o")
 
 
+def test_warnings_name_what_was_dropped(translator):
+    req = dict(ANTHROPIC_REQUEST, top_k=5)
+    result = implemented(translator.translate_request, req, "anthropic", "openai-chat")
+    assert any(w.startswith("top_k") for w in result.warnings)
+    assert result.output.warnings == result.warnings
+    assert "top_k" not in json.loads(result.output)
+    out, _ = result  # still unpacks as two values
+    assert out is result.output
+
+
 def test_count_tokens_grows_with_the_request(translator):
     small = implemented(translator.count_tokens, ANTHROPIC_REQUEST, "anthropic")
     bigger = dict(ANTHROPIC_REQUEST, messages=[{"role": "user", "content": "word " * 4000}])
