@@ -100,7 +100,7 @@ def test_passthrough_response_restores_the_client_model(translator):
     out = translator.translate_response(upstream, exchange=ex)
     assert isinstance(out, apxlate.Translated) and isinstance(out, bytes)
     assert json.loads(out) == dict(CHAT_RESPONSE, model="claude-opus-4")
-    assert out.warnings == []
+    assert out.warnings == [] and out.http_status == 0
 
 
 def test_response_translated_through_the_exchange(translator):
@@ -112,6 +112,15 @@ def test_response_translated_through_the_exchange(translator):
     assert doc["content"] == [{"type": "text", "text": "Hello there."}]
     assert doc["stop_reason"] == "end_turn"
     assert doc["usage"]["input_tokens"] == 12 and doc["usage"]["output_tokens"] == 3
+
+
+def test_failed_generation_comes_back_as_an_error_body_with_its_status(translator):
+    failed = {"id": "resp_1", "object": "response", "created_at": 1, "status": "failed", "model": "gpt-5",
+              "output": [], "error": {"code": "server_error", "message": "The model failed."}}
+    out = implemented(translator.translate_response, failed, "openai-responses", "anthropic")
+    assert out.http_status >= 400
+    doc = json.loads(out)
+    assert doc["type"] == "error" and "The model failed." in doc["error"]["message"]
 
 
 def test_response_formats_are_required_without_an_exchange(translator):

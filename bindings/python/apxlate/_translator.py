@@ -85,8 +85,13 @@ def _warnings(out):
 
 
 class Translated(bytes):
-    """Translated bytes that also carry `.warnings`: what was dropped or approximated
-    (a list of "path: message" strings)."""
+    """Translated bytes that also carry `.warnings`: what was dropped or approximated (a list
+    of "path: message" strings), and `.http_status`: 0, or for a response whose upstream reported
+    a failed generation (Responses status "failed"/"cancelled") the HTTP status to send with
+    these bytes, which are then the client's error body."""
+
+    warnings = ()
+    http_status = 0
 
 
 # A view type over any library buffer: slicing a memoryview of it copies exactly once, and no
@@ -101,6 +106,8 @@ def _take_output(out, cls=Translated):
         data = cls(memoryview(_ANY_BYTES.from_address(out.data))[:n]) if n else cls()
         if cls is Translated:
             data.warnings = _warnings(out)
+            if out.http_status:
+                data.http_status = out.http_status
         return data
     finally:
         lib.apx_output_free(_byref(out))
@@ -309,7 +316,9 @@ class Translator:
 
     def translate_response(self, body, source=None, target=None, exchange=None):
         """Translates a non-streaming response body (upstream format `source` to client format
-        `target`; with an exchange both default to the exchange's). Returns Translated bytes."""
+        `target`; with an exchange both default to the exchange's). Returns Translated bytes;
+        when their `.http_status` is nonzero the upstream reported a failed generation and the
+        bytes are the client's error body: send them with that status."""
         src = _format_code(source, "source", True)
         dst = _format_code(target, "target", True)
         data = _json_bytes(body, "body")
