@@ -215,11 +215,13 @@ int main(int argc, char **argv) {
     row_oneshot(REQUEST, "request", C, A, "chat_50k.json");
     row_oneshot(REQUEST, "request", C, A, "chat_1m.json");
     row_oneshot(REQUEST, "request", A, R, "anthropic_50k.json");
+    row_oneshot(REQUEST, "request", R, A, "responses_50k.json");
     row_oneshot(REQUEST, "request", A, A, "anthropic_50k.json");
     row_oneshot(REQUEST, "request", A, A, "anthropic_1m.json");
     row_oneshot(RESPONSE, "response", C, A, "chat_response.json");
     row_oneshot(RESPONSE, "response", A, C, "anthropic_response.json");
     row_oneshot(RESPONSE, "response", R, A, "responses_response.json");
+    row_oneshot(RESPONSE, "response", A, R, "anthropic_response.json");
     row_oneshot(TOKENS, "count_tokens", A, A, "anthropic_50k.json");
     printf("-- streams --\n");
     row_event("text delta", C, A, "chat_text_prologue.sse", "chat_text_event.sse");
@@ -227,6 +229,7 @@ int main(int argc, char **argv) {
     row_event("text delta", A, C, "anth_text_prologue.sse", "anth_text_event.sse");
     row_event("tool-argument delta", A, C, "anth_tool_prologue.sse", "anth_tool_event.sse");
     row_event("text delta", R, A, "resp_text_prologue.sse", "resp_text_event.sse");
+    row_event("text delta", A, R, "anth_text_prologue.sse", "anth_text_event.sse");
     row_long(C, A, "chat_long.sse");
     row_long(A, C, "anth_long.sse");
     apx_translator_free(T);

@@ -110,6 +110,27 @@ def chat_request(turns):
             "stream": True, "stream_options": {"include_usage": True}}
 
 
+def responses_request(turns):
+    items = [{"role": "developer", "content": [{"type": "input_text", "text": ENV_CONTEXT}]}]
+    for m in anthropic_turns(turns):
+        if m["role"] == "assistant":
+            use = m["content"][1]
+            items.append({"type": "message", "role": "assistant",
+                          "content": [{"type": "output_text", "text": m["content"][0]["text"]}]})
+            items.append({"type": "function_call", "call_id": "call_" + use["id"][6:], "name": use["name"],
+                          "arguments": json.dumps(use["input"])})
+        elif isinstance(m["content"], list) and m["content"][0]["type"] == "tool_result":
+            r = m["content"][0]
+            items.append({"type": "function_call_output", "call_id": "call_" + r["tool_use_id"][6:], "output": r["content"]})
+        else:
+            c = m["content"]
+            items.append({"role": "user", "content": [{"type": "input_text", "text": c if isinstance(c, str) else c[0]["text"]}]})
+    tools = [{"type": "function", "name": t["name"], "description": t["description"], "parameters": t["input_schema"]}
+             for t in TOOLS]
+    return {"model": "gpt-5.1", "instructions": "\n\n".join(b["text"] for b in SYSTEM), "input": items,
+            "tools": tools, "max_output_tokens": 32000, "stream": True}
+
+
 def sized(make, target):
     """The request with the smallest number of turns (at least 3) whose JSON reaches `target` bytes."""
     lo, hi = 3, 4
@@ -241,6 +262,7 @@ def main():
         "anthropic_1m.json": sized(anthropic_request, 1_000_000),
         "chat_50k.json": sized(chat_request, 50_000),
         "chat_1m.json": sized(chat_request, 1_000_000),
+        "responses_50k.json": sized(responses_request, 50_000),
         "chat_response.json": CHAT_RESPONSE,
         "anthropic_response.json": ANTHROPIC_RESPONSE,
         "responses_response.json": RESPONSES_RESPONSE,
