@@ -1,0 +1,337 @@
+package apxlate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The golden fixtures shared with the Swift runner: Tests/Fixtures/<from>-<to>/<case>/case.json
+// (kind request | response | error) and Tests/Fixtures/<from>-<to>/stream-<case>/ (SSE in, SSE out).
+var fixturesRoot = filepath.Join("..", "..", "Tests", "Fixtures")
+
+// fixtureCase is case.json (see Tests/SwiftTranslateTests/FixtureTests.swift).
+type fixtureCase struct {
+	Kind           string          `json:"kind"`
+	From           string          `json:"from"`
+	To             string          `json:"to"`
+	Config         json.RawMessage `json:"config"`
+	Request        json.RawMessage `json:"request"`
+	Status         *int            `json:"status"`
+	Input          json.RawMessage `json:"input"`
+	Expected       json.RawMessage `json:"expected"`
+	ExpectedStatus *int            `json:"expected_status"`
+	Warnings       []string        `json:"warnings"`
+	Chunks         []string        `json:"chunks"`
+}
+
+func fixtureDirs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(fixturesRoot, "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		t.Fatalf("no fixtures under %s", fixturesRoot)
+	}
+	return out
+}
+
+func readCase(t *testing.T, dir string) (fixtureCase, bool) {
+	t.Helper()
+	var c fixtureCase
+	b, err := os.ReadFile(filepath.Join(dir, "case.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return c, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatalf("%s/case.json: %v", dir, err)
+	}
+	return c, true
+}
+
+// formatsOf takes from/to from the case, else from the directory name "<from>-<to>".
+func formatsOf(t *testing.T, dir string, c fixtureCase) (Format, Format) {
+	t.Helper()
+	from, to := c.From, c.To
+	if from == "" || to == "" {
+		pair := filepath.Base(filepath.Dir(dir))
+		for _, f := range []string{"anthropic", "openai-chat", "openai-responses"} {
+			if strings.HasPrefix(pair, f+"-") {
+				from, to = f, strings.TrimPrefix(pair, f+"-")
+			}
+		}
+	}
+	f, err := ParseFormat(from)
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	g, err := ParseFormat(to)
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	return f, g
+}
+
+// skipIfPlaceholder skips a case whose translation has not landed in this checkout yet.
+func skipIfPlaceholder(t *testing.T, err error) {
+	t.Helper()
+	var e *Error
+	if errors.As(err, &e) && strings.Contains(e.Message, "not implemented yet") {
+		t.Skipf("translation not implemented in this library build: %v", err)
+	}
+}
+
+func TestFixtures(t *testing.T) {
+	for _, dir := range fixtureDirs(t) {
+		dir := dir
+		name, _ := filepath.Rel(fixturesRoot, dir)
+		t.Run(name, func(t *testing.T) {
+			if strings.HasPrefix(filepath.Base(dir), "stream-") {
+				runStreamFixture(t, dir)
+				return
+			}
+			c, ok := readCase(t, dir)
+			if !ok {
+				t.Skip("no case.json")
+			}
+			runOneShotFixture(t, dir, c)
+		})
+	}
+}
+
+func runOneShotFixture(t *testing.T, dir string, c fixtureCase) {
+	from, to := formatsOf(t, dir, c)
+	tr, err := NewTranslator(c.Config)
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	defer tr.Close()
+	input := []byte(c.Input)
+	var s string
+	if json.Unmarshal(c.Input, &s) == nil {
+		input = []byte(s) // a string input is the raw body (an error body that is not JSON)
+	}
+	var ex *Exchange
+	if len(c.Request) > 0 {
+		_, ex, err = tr.TranslateRequest(to, from, c.Request)
+		skipIfPlaceholder(t, err)
+		if err != nil {
+			t.Fatalf("request (building the exchange): %v", err)
+		}
+		defer ex.Close()
+	}
+	var out Output
+	switch c.Kind {
+	case "request", "":
+		var x *Exchange
+		out, x, err = tr.TranslateRequest(from, to, input)
+		x.Close()
+	case "response":
+		out, err = tr.TranslateResponse(ex, from, to, input)
+	case "error":
+		status := 500
+		if c.Status != nil {
+			status = *c.Status
+		}
+		out, err = tr.TranslateError(ex, from, to, status, input)
+	default:
+		t.Fatalf("unknown kind %q", c.Kind)
+	}
+	skipIfPlaceholder(t, err)
+	if err != nil {
+		t.Fatalf("translate: %v", err)
+	}
+	if d := jsonDifference(t, c.Expected, out.Body); d != "" {
+		t.Errorf("%s\nactual: %s", d, out.Body)
+	}
+	if c.ExpectedStatus != nil && out.HTTPStatus != *c.ExpectedStatus {
+		t.Errorf("status %d, expected %d", out.HTTPStatus, *c.ExpectedStatus)
+	}
+	for _, w := range c.Warnings {
+		found := false
+		for _, got := range out.Warnings {
+			found = found || strings.Contains(got, w)
+		}
+		if !found {
+			t.Errorf("no warning containing %q in %q", w, out.Warnings)
+		}
+	}
+}
+
+// streamFiles finds a stream fixture's upstream input and expected client output.
+func streamFiles(dir string) (input, expected []byte, err error) {
+	read := func(names ...string) ([]byte, error) {
+		for _, n := range names {
+			b, err := os.ReadFile(filepath.Join(dir, n))
+			if err == nil {
+				return b, nil
+			}
+			if !errors.Is(err, os.ErrNotExist) {
+				return nil, err
+			}
+		}
+		return nil, fmt.Errorf("%s: none of %v", dir, names)
+	}
+	if input, err = read("input.sse", "upstream.sse", "input.txt"); err != nil {
+		return
+	}
+	expected, err = read("expected.sse", "client.sse", "expected.txt")
+	return
+}
+
+func runStreamFixture(t *testing.T, dir string) {
+	c, _ := readCase(t, dir)
+	from, to := formatsOf(t, dir, c)
+	input, expected, err := streamFiles(dir)
+	if err != nil {
+		// Stream cases may also keep input and expected inline in case.json as strings.
+		var in, exp string
+		if json.Unmarshal(c.Input, &in) != nil || json.Unmarshal(c.Expected, &exp) != nil {
+			t.Fatalf("stream fixture: %v", err)
+		}
+		input, expected = []byte(in), []byte(exp)
+	}
+	tr, err := NewTranslator(c.Config)
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	defer tr.Close()
+	var ex *Exchange
+	if len(c.Request) > 0 {
+		_, ex, err = tr.TranslateRequest(to, from, c.Request)
+		skipIfPlaceholder(t, err)
+		if err != nil {
+			t.Fatalf("request (building the exchange): %v", err)
+		}
+		defer ex.Close()
+	}
+	rng := rand.New(rand.NewSource(42))
+	splits := map[string]func() int{
+		"whole":        func() int { return len(input) },
+		"byte-by-byte": func() int { return 1 },
+		"random":       func() int { return 1 + rng.Intn(64) },
+	}
+	for _, name := range []string{"whole", "byte-by-byte", "random"} {
+		next := splits[name]
+		for _, window := range []int{streamBufSize, 7} {
+			var got bytes.Buffer
+			s, err := tr.NewStream(ex, from, to, &got)
+			skipIfPlaceholder(t, err)
+			if err != nil {
+				t.Fatalf("NewStream: %v", err)
+			}
+			s.buf = s.buf[:window] // a tiny output window exercises the library's pending bytes
+			for rest := input; len(rest) > 0; {
+				n := next()
+				if n > len(rest) {
+					n = len(rest)
+				}
+				if _, err := s.Write(rest[:n]); err != nil {
+					t.Fatalf("%s/window %d: Write: %v", name, window, err)
+				}
+				rest = rest[n:]
+			}
+			if err := s.Close(); err != nil {
+				t.Fatalf("%s/window %d: Close: %v", name, window, err)
+			}
+			if !bytes.Equal(got.Bytes(), expected) {
+				t.Fatalf("%s/window %d: SSE differs\n--- expected\n%s\n--- actual\n%s", name, window, expected, got.Bytes())
+			}
+		}
+	}
+}
+
+// jsonDifference compares JSON structurally (object key order ignored, numbers by value) and
+// describes the first difference, or returns "".
+func jsonDifference(t *testing.T, expected, actual []byte) string {
+	t.Helper()
+	var a, b interface{}
+	if err := decodeJSON(expected, &a); err != nil {
+		t.Fatalf("expected is not JSON: %v", err)
+	}
+	if err := decodeJSON(actual, &b); err != nil {
+		return fmt.Sprintf("output is not JSON: %v", err)
+	}
+	return diffValues(a, b, "$")
+}
+
+func decodeJSON(b []byte, v *interface{}) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+func diffValues(a, b interface{}, path string) string {
+	switch x := a.(type) {
+	case map[string]interface{}:
+		y, ok := b.(map[string]interface{})
+		if !ok {
+			return fmt.Sprintf("%s: expected an object, got %v", path, b)
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			w, ok := y[k]
+			if !ok {
+				return fmt.Sprintf("%s.%s: missing", path, k)
+			}
+			if d := diffValues(x[k], w, path+"."+k); d != "" {
+				return d
+			}
+		}
+		for k := range y {
+			if _, ok := x[k]; !ok {
+				return fmt.Sprintf("%s.%s: unexpected", path, k)
+			}
+		}
+	case []interface{}:
+		y, ok := b.([]interface{})
+		if !ok {
+			return fmt.Sprintf("%s: expected an array, got %v", path, b)
+		}
+		if len(x) != len(y) {
+			return fmt.Sprintf("%s: %d elements expected, got %d", path, len(x), len(y))
+		}
+		for i := range x {
+			if d := diffValues(x[i], y[i], fmt.Sprintf("%s[%d]", path, i)); d != "" {
+				return d
+			}
+		}
+	case json.Number:
+		y, ok := b.(json.Number)
+		if !ok {
+			return fmt.Sprintf("%s: expected %s, got %v", path, x, b)
+		}
+		p, _ := x.Float64()
+		q, _ := y.Float64()
+		if p != q {
+			return fmt.Sprintf("%s: expected %s, got %s", path, x, y)
+		}
+	default:
+		if a != b {
+			return fmt.Sprintf("%s: expected %#v, got %#v", path, a, b)
+		}
+	}
+	return ""
+}
