@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -19,17 +20,28 @@ var fixturesRoot = filepath.Join("..", "..", "Tests", "Fixtures")
 
 // fixtureCase is case.json (see Tests/SwiftTranslateTests/FixtureTests.swift).
 type fixtureCase struct {
-	Kind           string          `json:"kind"`
-	From           string          `json:"from"`
-	To             string          `json:"to"`
-	Config         json.RawMessage `json:"config"`
-	Request        json.RawMessage `json:"request"`
-	Status         *int            `json:"status"`
-	Input          json.RawMessage `json:"input"`
-	Expected       json.RawMessage `json:"expected"`
-	ExpectedStatus *int            `json:"expected_status"`
-	Warnings       []string        `json:"warnings"`
-	Chunks         []string        `json:"chunks"`
+	Kind           string           `json:"kind"`
+	From           string           `json:"from"`
+	To             string           `json:"to"`
+	Config         json.RawMessage  `json:"config"`
+	Request        json.RawMessage  `json:"request"`
+	Status         *int             `json:"status"`
+	Input          json.RawMessage  `json:"input"`
+	Expected       json.RawMessage  `json:"expected"`
+	ExpectedStatus *int             `json:"expected_status"`
+	Warnings       []string         `json:"warnings"`
+	Exchange       *fixtureExchange `json:"exchange"`
+	Created        *int64           `json:"created"`
+}
+
+// fixtureExchange is a stream case's exchange, given directly (the Swift runner builds it; here
+// it is rebuilt through the C ABI by translating a synthesized client request, see synthExchange).
+type fixtureExchange struct {
+	ClientModel   string   `json:"client_model"`
+	UpstreamModel string   `json:"upstream_model"`
+	IncludeUsage  bool     `json:"include_usage"`
+	InputTokens   *int64   `json:"input_tokens"`
+	ToolNames     []string `json:"tool_names"`
 }
 
 func fixtureDirs(t *testing.T) []string {
@@ -176,7 +188,7 @@ func runOneShotFixture(t *testing.T, dir string, c fixtureCase) {
 	}
 }
 
-// streamFiles finds a stream fixture's upstream input and expected client output.
+// streamFiles reads a stream fixture's upstream input and expected client output.
 func streamFiles(dir string) (input, expected []byte, err error) {
 	read := func(names ...string) ([]byte, error) {
 		for _, n := range names {
@@ -190,10 +202,10 @@ func streamFiles(dir string) (input, expected []byte, err error) {
 		}
 		return nil, fmt.Errorf("%s: none of %v", dir, names)
 	}
-	if input, err = read("input.sse", "upstream.sse", "input.txt"); err != nil {
+	if input, err = read("input.sse"); err != nil {
 		return
 	}
-	expected, err = read("expected.sse", "client.sse", "expected.txt")
+	expected, err = read("expected.sse")
 	return
 }
 
@@ -202,26 +214,45 @@ func runStreamFixture(t *testing.T, dir string) {
 	from, to := formatsOf(t, dir, c)
 	input, expected, err := streamFiles(dir)
 	if err != nil {
-		// Stream cases may also keep input and expected inline in case.json as strings.
-		var in, exp string
-		if json.Unmarshal(c.Input, &in) != nil || json.Unmarshal(c.Expected, &exp) != nil {
-			t.Fatalf("stream fixture: %v", err)
-		}
-		input, expected = []byte(in), []byte(exp)
+		t.Fatalf("stream fixture: %v", err)
 	}
-	tr, err := NewTranslator(c.Config)
+	config := c.Config
+	var synthReq []byte
+	if c.Exchange != nil && len(c.Request) == 0 {
+		config, synthReq = synthExchange(t, c.Config, *c.Exchange, to)
+	}
+	tr, err := NewTranslator(config)
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
 	defer tr.Close()
 	var ex *Exchange
-	if len(c.Request) > 0 {
-		_, ex, err = tr.TranslateRequest(to, from, c.Request)
+	if req := c.Request; len(req) > 0 || synthReq != nil {
+		if len(req) == 0 {
+			req = synthReq
+		}
+		_, ex, err = tr.TranslateRequest(to, from, req)
 		skipIfPlaceholder(t, err)
 		if err != nil {
 			t.Fatalf("request (building the exchange): %v", err)
 		}
 		defer ex.Close()
+	}
+	// What the C ABI cannot pin (the Swift runner injects them): the clock behind "created" and
+	// the exchange's estimated input tokens. The rest of the bytes must match exactly.
+	normalise := func(b []byte) []byte {
+		if c.Created != nil {
+			b = createdRE.ReplaceAll(b, []byte(fmt.Sprintf(`"created":%d`, *c.Created)))
+		}
+		if c.Exchange != nil && c.Exchange.InputTokens != nil && ex != nil {
+			for _, k := range []string{"input_tokens", "prompt_tokens"} {
+				b = bytes.ReplaceAll(b, []byte(fmt.Sprintf(`"%s":%d,`, k, ex.InputTokens())),
+					[]byte(fmt.Sprintf(`"%s":%d,`, k, *c.Exchange.InputTokens)))
+				b = bytes.ReplaceAll(b, []byte(fmt.Sprintf(`"%s":%d}`, k, ex.InputTokens())),
+					[]byte(fmt.Sprintf(`"%s":%d}`, k, *c.Exchange.InputTokens)))
+			}
+		}
+		return b
 	}
 	rng := rand.New(rand.NewSource(42))
 	splits := map[string]func() int{
@@ -231,32 +262,89 @@ func runStreamFixture(t *testing.T, dir string) {
 	}
 	for _, name := range []string{"whole", "byte-by-byte", "random"} {
 		next := splits[name]
-		for _, window := range []int{streamBufSize, 7} {
+		for _, window := range []int{streamBufSize, 7, 1} {
 			var got bytes.Buffer
 			s, err := tr.NewStream(ex, from, to, &got)
 			skipIfPlaceholder(t, err)
 			if err != nil {
 				t.Fatalf("NewStream: %v", err)
 			}
-			s.buf = s.buf[:window] // a tiny output window exercises the library's pending bytes
-			for rest := input; len(rest) > 0; {
+			s.buf = s.buf[:window] // tiny output windows exercise the library's pending bytes
+			var werr error
+			for rest := input; len(rest) > 0 && werr == nil; {
 				n := next()
 				if n > len(rest) {
 					n = len(rest)
 				}
-				if _, err := s.Write(rest[:n]); err != nil {
-					t.Fatalf("%s/window %d: Write: %v", name, window, err)
-				}
+				_, werr = s.Write(rest[:n])
 				rest = rest[n:]
 			}
-			if err := s.Close(); err != nil {
-				t.Fatalf("%s/window %d: Close: %v", name, window, err)
+			cerr := s.Close()
+			if werr == nil && cerr != nil {
+				t.Fatalf("%s/window %d: Close: %v", name, window, cerr)
 			}
-			if !bytes.Equal(got.Bytes(), expected) {
-				t.Fatalf("%s/window %d: SSE differs\n--- expected\n%s\n--- actual\n%s", name, window, expected, got.Bytes())
+			if out := normalise(got.Bytes()); !bytes.Equal(out, expected) {
+				t.Fatalf("%s/window %d: SSE differs (write error: %v)\n--- expected\n%s\n--- actual\n%s", name, window, werr, expected, out)
 			}
 		}
 	}
+}
+
+var createdRE = regexp.MustCompile(`"created":[0-9]+`)
+
+// synthExchange gives a configuration and a client request (in the client's format `client`)
+// whose translation yields the fixture's exchange: the model map sends client_model to
+// upstream_model, the tools carry tool_names, stream_options asks for usage.
+func synthExchange(t *testing.T, config json.RawMessage, e fixtureExchange, client Format) (json.RawMessage, []byte) {
+	t.Helper()
+	cfg := map[string]interface{}{}
+	if len(config) > 0 {
+		if err := json.Unmarshal(config, &cfg); err != nil {
+			t.Fatalf("config: %v", err)
+		}
+	}
+	models, _ := cfg["models"].(map[string]interface{})
+	if models == nil {
+		models = map[string]interface{}{}
+	}
+	m, _ := models["map"].(map[string]interface{})
+	if m == nil {
+		m = map[string]interface{}{}
+	}
+	if e.ClientModel != e.UpstreamModel && e.UpstreamModel != "" {
+		m[e.ClientModel] = e.UpstreamModel
+	}
+	models["map"] = m
+	cfg["models"] = models
+	req := map[string]interface{}{"model": e.ClientModel, "stream": true, "max_tokens": 256}
+	var tools []interface{}
+	schema := map[string]interface{}{"type": "object", "properties": map[string]interface{}{}}
+	for _, n := range e.ToolNames {
+		switch client {
+		case Anthropic:
+			tools = append(tools, map[string]interface{}{"name": n, "input_schema": schema})
+		case OpenAIChat:
+			tools = append(tools, map[string]interface{}{"type": "function", "function": map[string]interface{}{"name": n, "parameters": schema}})
+		default:
+			tools = append(tools, map[string]interface{}{"type": "function", "name": n, "parameters": schema})
+		}
+	}
+	if tools != nil {
+		req["tools"] = tools
+	}
+	switch client {
+	case OpenAIResponses:
+		req["input"] = "hi"
+		delete(req, "max_tokens")
+	default:
+		req["messages"] = []interface{}{map[string]interface{}{"role": "user", "content": "hi"}}
+	}
+	if client == OpenAIChat && e.IncludeUsage {
+		req["stream_options"] = map[string]interface{}{"include_usage": true}
+	}
+	cb, _ := json.Marshal(cfg)
+	rb, _ := json.Marshal(req)
+	return cb, rb
 }
 
 // jsonDifference compares JSON structurally (object key order ignored, numbers by value) and
