@@ -102,6 +102,81 @@ def test_locations_without_apxlate_are_untouched(nginx):
     assert status == 200 and isinstance(json.loads(resp), list)
 
 
+def read_sse_passthrough(nginx, content, delay=0.0):
+    """POSTs a streaming Chat request to the openai-chat passthrough location; returns
+    (status, [(seconds since start, data line)])."""
+    import http.client
+    body = json.dumps({"model": "claude-test-model", "stream": True,
+                       "messages": [{"role": "user", "content": content}]})
+    conn = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=30)
+    start = time.time()
+    conn.request("POST", "/v1/chat/completions", body,
+                 {"Content-Type": "application/json", "x-mock-delay": str(delay)})
+    resp = conn.getresponse()
+    if resp.status != 200:
+        text = resp.read().decode()
+        conn.close()
+        if "not implemented yet" in text:
+            pytest.skip("streams not in this library build: " + text[:200])
+        return resp.status, [(0, text)]
+    lines = []
+    while True:
+        line = resp.readline()
+        if not line:
+            break
+        if line.startswith(b"data: "):
+            lines.append((time.time() - start, line[6:].strip().decode()))
+    conn.close()
+    return resp.status, lines
+
+
+def test_passthrough_stream_passes_event_by_event(nginx):
+    status, lines = read_sse_passthrough(nginx, "stream please", delay=0.1)
+    assert status == 200, lines
+    assert lines[-1][1] == "[DONE]"
+    chunks = [json.loads(d) for _, d in lines[:-1]]
+    assert all(c["model"] == "claude-test-model" for c in chunks)      # the client's name again
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+    assert text == "".join(mock_upstream.WORDS)
+    # Events reach the client as the upstream sends them, not at the end.
+    total = lines[-1][0]
+    assert lines[0][0] < total - 0.5, [t for t, _ in lines]
+    assert json.loads(last_upstream_request()["body"])["model"] == "gpt-mock"
+
+
+def test_reload_during_passthrough_streams_loses_no_stream(nginx):
+    results, errors = [], []
+
+    def one(i):
+        try:
+            results.append(read_sse_passthrough(nginx, f"stream {i}", delay=0.15))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(0.4)
+    old = nginx.worker_pids()
+    nginx.reload()
+    for t in threads:
+        t.join(30)
+    for exc in errors:
+        if isinstance(exc, pytest.skip.Exception):
+            raise exc
+    assert not errors, errors
+    assert len(results) == 6
+    for status, lines in results:
+        assert status == 200 and lines[-1][1] == "[DONE]"
+        text = "".join(json.loads(d)["choices"][0]["delta"].get("content") or ""
+                       for _, d in lines[:-1] if json.loads(d)["choices"])
+        assert text == "".join(mock_upstream.WORDS)
+    deadline = time.time() + 5
+    while time.time() < deadline and nginx.worker_pids() == old:
+        time.sleep(0.1)
+    assert nginx.worker_pids() != old
+
+
 # ---- the anthropic SDK through a real translation -------------------------------------------
 
 def test_sdk_message(client):
