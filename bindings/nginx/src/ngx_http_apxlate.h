@@ -27,6 +27,7 @@ typedef struct {
     ngx_flag_t              enable;
     apx_format              from;        /* the client's format */
     apx_format              to;          /* the upstream's format */
+    ngx_flag_t              count_tokens; /* apxlate_count_tokens: answer count_tokens here */
     ngx_str_t               config_path;
     apx_translator         *translator;  /* owned by the cf->pool where it was made */
 } ngx_http_apxlate_loc_conf_t;
@@ -44,6 +45,7 @@ typedef struct {
     ngx_http_apxlate_mode_e mode;
     apx_exchange           *exchange;    /* freed by a pool cleanup */
     apx_stream             *stream;      /* freed by a pool cleanup */
+    ngx_str_t               failure;     /* why the response cannot be translated (sent as a 502) */
     unsigned                header_seen:1;
     unsigned                local:1;     /* a response this module made itself */
 
@@ -61,6 +63,9 @@ typedef struct {
 extern ngx_module_t  ngx_http_apxlate_module;
 
 ngx_int_t ngx_http_apxlate_precontent_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_apxlate_tokens_handler(ngx_http_request_t *r);
+/* The whole client body as one contiguous pool buffer (memory and temp-file buffers alike). */
+ngx_int_t ngx_http_apxlate_body_bytes(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_apxlate_filter_init(ngx_conf_t *cf);
 
 /* The client-format error body for a failure of this proxy (or of the library). */

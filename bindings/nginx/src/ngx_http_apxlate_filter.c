@@ -56,6 +56,11 @@ ngx_http_apxlate_header_filter(ngx_http_request_t *r)
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
             ctx->mode = NGX_HTTP_APXLATE_WHOLE;         /* answered with a 502 at the end */
             ctx->stream = NULL;
+            ctx->failure.data = ngx_pnalloc(r->pool, len);
+            if (ctx->failure.data == NULL) {
+                return NGX_ERROR;
+            }
+            ctx->failure.len = ngx_cpymem(ctx->failure.data, msg, len) - ctx->failure.data;
             return NGX_OK;
         }
         ctx->mode = NGX_HTTP_APXLATE_STREAM;
@@ -176,11 +181,9 @@ ngx_http_apxlate_finish_buffered(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *
         len = ngx_snprintf(msg, sizeof(msg), "the upstream response is larger than %d bytes",
                            NGX_HTTP_APXLATE_MAX_BUFFERED) - msg;
         st = APX_ERR_LIMIT;
-    } else if (ctx->stream == NULL && ctx->mode == NGX_HTTP_APXLATE_WHOLE
-               && r->headers_out.content_type.len >= 17
-               && ngx_strncasecmp(r->headers_out.content_type.data, (u_char *) "text/event-stream", 17) == 0)
-    {
-        len = ngx_snprintf(msg, sizeof(msg), "the upstream stream cannot be translated (see the error log)") - msg;
+    } else if (ctx->failure.len) {
+        len = ngx_min(ctx->failure.len, sizeof(msg));
+        ngx_memcpy(msg, ctx->failure.data, len);
         st = APX_ERR_UNSUPPORTED;
     } else if (r->headers_out.content_encoding && r->headers_out.content_encoding->value.len
                && ngx_strncasecmp(r->headers_out.content_encoding->value.data, (u_char *) "identity", 8) != 0)

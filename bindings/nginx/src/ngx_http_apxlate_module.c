@@ -5,6 +5,8 @@
  *   apxlate_from anthropic | openai-chat | openai-responses;   the client's format (anthropic)
  *   apxlate_to   anthropic | openai-chat | openai-responses;   the upstream's format (openai-chat)
  *   apxlate_config /path/config.json; the translator configuration (model map, upstream quirks)
+ *   apxlate_count_tokens;             answer this location (POST /v1/messages/count_tokens) with a
+ *                                     local estimate {"input_tokens": N}; uses apxlate_from
  */
 #include "ngx_http_apxlate.h"
 
@@ -12,6 +14,7 @@ static void *ngx_http_apxlate_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
 static char *ngx_http_apxlate_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_apxlate_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_apxlate_count_tokens(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_apxlate_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_apxlate_init_module(ngx_cycle_t *cycle);
 
@@ -41,6 +44,13 @@ static ngx_command_t  ngx_http_apxlate_commands[] = {
     { ngx_string("apxlate_config"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_apxlate_config,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apxlate_count_tokens"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_apxlate_count_tokens,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -77,6 +87,7 @@ ngx_http_apxlate_create_loc_conf(ngx_conf_t *cf)
         return NULL;
     }
     conf->enable = NGX_CONF_UNSET;
+    conf->count_tokens = 0;
     conf->from = -1;
     conf->to = -1;
     /* config_path = {0, NULL}, translator = NULL: inherited */
@@ -131,7 +142,7 @@ ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->translator = prev->translator;
         conf->config_path = prev->config_path;
     }
-    if (conf->enable && conf->translator == NULL) {
+    if ((conf->enable || conf->count_tokens) && conf->translator == NULL) {
         conf->translator = ngx_http_apxlate_new_translator(cf, (u_char *) "{}", 2, &defaults);
         if (conf->translator == NULL) {
             return NGX_CONF_ERROR;
@@ -208,6 +219,18 @@ ngx_http_apxlate_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
     alcf->config_path = value[1];
+    return NGX_CONF_OK;
+}
+
+static char *
+ngx_http_apxlate_count_tokens(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_apxlate_loc_conf_t *alcf = conf;
+    ngx_http_core_loc_conf_t    *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_apxlate_tokens_handler;
+    alcf->count_tokens = 1;
     return NGX_CONF_OK;
 }
 

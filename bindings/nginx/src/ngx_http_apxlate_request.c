@@ -64,8 +64,7 @@ ngx_http_apxlate_body_handler(ngx_http_request_t *r)
     ngx_http_core_run_phases(r);
 }
 
-/* The whole client body as one contiguous pool buffer (memory and temp-file buffers alike). */
-static ngx_int_t
+ngx_int_t
 ngx_http_apxlate_body_bytes(ngx_http_request_t *r, ngx_str_t *body)
 {
     ngx_chain_t  *cl;

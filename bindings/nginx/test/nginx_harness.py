@@ -52,6 +52,13 @@ http {{
             proxy_read_timeout 300s;
         }}
 
+        # Claude Code's token counting, answered by nginx itself.
+        location = /v1/messages/count_tokens {{
+            apxlate_count_tokens;
+            apxlate_from anthropic;
+            apxlate_config {prefix}/apxlate.json;
+        }}
+
         # Same format on both sides: only the model is mapped.
         location = /v1/chat/completions {{
             apxlate on;

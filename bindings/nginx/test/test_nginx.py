@@ -97,6 +97,12 @@ def test_invalid_request_names_the_path(nginx):
     assert "model" in err["message"]
 
 
+def test_count_tokens_rejects_bad_json_in_client_format(nginx):
+    status, _, resp = http("POST", nginx.url + "/v1/messages/count_tokens", b"[1,", {"Content-Type": "application/json"})
+    assert status == 400
+    assert json.loads(resp)["error"]["type"] == "invalid_request_error"
+
+
 def test_locations_without_apxlate_are_untouched(nginx):
     status, _, resp = http("GET", nginx.url + "/_requests")
     assert status == 200 and isinstance(json.loads(resp), list)
@@ -190,6 +196,15 @@ def test_sdk_message(client):
     sent = json.loads(last_upstream_request()["body"])
     assert sent["model"] == "gpt-mock"
     assert sent["messages"][-1]["role"] == "user"
+
+
+def test_sdk_count_tokens(client):
+    small = anthropic_call(lambda: client.messages.count_tokens(
+        model="claude-test-model", messages=[{"role": "user", "content": "Hi"}]))
+    big = anthropic_call(lambda: client.messages.count_tokens(
+        model="claude-test-model", messages=[{"role": "user", "content": "word " * 4000}]))
+    assert 0 < small.input_tokens < big.input_tokens
+    assert 3000 < big.input_tokens < 10000
 
 
 def test_sdk_tool_call(client):
