@@ -77,12 +77,16 @@ http {{
             apxlate on;
             apxlate_config {prefix}/apxlate.json;
             proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
             proxy_set_header Accept-Encoding "";
         }}
 
         # Without apxlate: untouched.
         location / {{
             proxy_pass http://openai;
+            proxy_http_version 1.1;       # HTTP/1.0 would leave a closed connection in the keepalive cache
+            proxy_set_header Connection "";
         }}
     }}
 }}
