@@ -3,7 +3,7 @@
 POST /v1/chat/completions answers by what the request asks:
   - "tools" present        -> a get_weather tool call (arguments {"city": "Paris"})
   - a message says FAIL429 -> a 429 OpenAI error
-  - a message says BADJSON -> a 200 whose body is not JSON
+  - a message says BADJSON -> a 200 whose body is not JSON (a stream: one good chunk, then a bad one)
   - "stream": true         -> SSE chunks (delay between chunks from the x-mock-delay header)
   - otherwise              -> the text "Hello from upstream"
 Every request is recorded (headers and body) for the test to inspect: GET /_requests.
@@ -68,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
         if "FAIL429" in text:
             return self.send_json(429, {"error": {"message": "Rate limit reached for requests", "type": "requests",
                                                   "param": None, "code": "rate_limit_exceeded"}})
-        if "BADJSON" in text:
+        if "BADJSON" in text and not req.get("stream"):
             return self.send_json(200, None, raw=b"{this is not json")
         usage = {"prompt_tokens": 12, "completion_tokens": 6, "total_tokens": 18}
         if req.get("stream"):
@@ -102,6 +102,13 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(delay)
 
         send(chunk(model, {"role": "assistant", "content": ""}))
+        if "BADJSON" in json.dumps(req.get("messages", [])):
+            send(chunk(model, {"content": "partial"}))
+            send("{this is not json")
+            send("[DONE]")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return
         if req.get("tools"):
             send(chunk(model, {"tool_calls": [{"index": 0, "id": "call_mock1", "type": "function",
                                                "function": {"name": "get_weather", "arguments": ""}}]}))

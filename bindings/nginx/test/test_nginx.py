@@ -278,6 +278,22 @@ def test_library_failure_on_bad_upstream_json_is_a_502_and_the_worker_lives(clie
     assert msg.content[0].text == "Hello from upstream"
 
 
+def test_bad_upstream_event_ends_the_stream_with_an_error_event(client, nginx):
+    workers = nginx.worker_pids()
+    events = []
+
+    def run():
+        with client.messages.stream(model="claude-test-model", max_tokens=64,
+                                    messages=[{"role": "user", "content": "BADJSON"}]) as s:
+            for ev in s:
+                events.append(ev.type)
+    with pytest.raises(anthropic.APIStatusError) as e:
+        anthropic_call(run)
+    assert "message_start" in events                  # the stream had started
+    assert "stream" in str(e.value.body) or "JSON" in str(e.value.body)
+    assert nginx.worker_pids() == workers
+
+
 def test_reload_during_streams_loses_no_stream(client, nginx):
     results, errors = [], []
 
