@@ -39,6 +39,23 @@ ANTHROPIC_RESPONSE = json.dumps({"id": "msg_b", "type": "message", "role": "assi
                                  "stop_reason": "end_turn", "stop_sequence": None,
                                  "usage": {"input_tokens": 12000, "output_tokens": 120}}, separators=(",", ":"))
 
+def openai_sse(n=500):
+    out = []
+    for i in range(n):
+        out.append("data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4.1",
+                                          "choices": [{"index": 0, "delta": {"content": f"word{i} "}, "finish_reason": None}]},
+                                         separators=(",", ":")) + "\n\n")
+    out.append("data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4.1",
+                                      "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                                      "usage": {"prompt_tokens": 10, "completion_tokens": 500, "total_tokens": 510}},
+                                     separators=(",", ":")) + "\n\ndata: [DONE]\n\n")
+    return "".join(out)
+
+
+STREAM_REQUEST = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 1024, "stream": True,
+                             "messages": [{"role": "user", "content": "Write 500 words."}]})
+
 if __name__ == "__main__":
     what = sys.argv[1]
-    sys.stdout.write({"request": request, "openai": lambda: OPENAI_RESPONSE, "anthropic": lambda: ANTHROPIC_RESPONSE}[what]())
+    sys.stdout.write({"request": request, "openai": lambda: OPENAI_RESPONSE, "anthropic": lambda: ANTHROPIC_RESPONSE,
+                      "sse": openai_sse, "stream-request": lambda: STREAM_REQUEST}[what]())
