@@ -156,8 +156,13 @@ func runOneShotFixture(t *testing.T, dir string, c fixtureCase) {
 		defer ex.Close()
 	}
 	if e := c.ExpectedError; e != nil {
-		_, x, err := tr.TranslateRequest(from, to, input)
-		x.Close()
+		if c.Kind == "response" {
+			_, err = tr.TranslateResponse(ex, from, to, input)
+		} else {
+			var x *Exchange
+			_, x, err = tr.TranslateRequest(from, to, input)
+			x.Close()
+		}
 		skipIfPlaceholder(t, err)
 		var ae *Error
 		if !errors.As(err, &ae) {
