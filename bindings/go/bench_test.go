@@ -3,6 +3,7 @@ package apxlate
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -45,9 +46,22 @@ func benchTarget(b *testing.B, tr *Translator, body []byte) Format {
 	return Anthropic
 }
 
+// benchBody is APX_BENCH_REQUEST's file when set (the same document for every language's row),
+// else a generated request of about size bytes.
+func benchBody(b *testing.B, size int) []byte {
+	if f := os.Getenv("APX_BENCH_REQUEST"); f != "" && size > 0 {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return body
+	}
+	return benchRequest(size)
+}
+
 func benchmarkRequest(b *testing.B, size int) {
 	tr := mustTranslator(b, `{"models":{"big":"gpt-4.1"}}`)
-	body := benchRequest(size)
+	body := benchBody(b, size)
 	to := benchTarget(b, tr, body)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
@@ -66,7 +80,7 @@ func BenchmarkRequestTiny(b *testing.B) { benchmarkRequest(b, 0) }
 
 func BenchmarkRequest50KBParallel(b *testing.B) {
 	tr := mustTranslator(b, `{"models":{"big":"gpt-4.1"}}`)
-	body := benchRequest(50 << 10)
+	body := benchBody(b, 50<<10)
 	to := benchTarget(b, tr, body)
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
