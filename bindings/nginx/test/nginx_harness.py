@@ -82,6 +82,12 @@ http {{
             proxy_set_header Accept-Encoding "";
         }}
 
+        # An upstream that is down: nginx's own 502 reaches the client in its format.
+        location = /down/v1/messages {{
+            apxlate on;
+            proxy_pass http://127.0.0.1:{down_port}/v1/chat/completions;
+        }}
+
         # Without apxlate: untouched.
         location / {{
             proxy_pass http://openai;
@@ -119,7 +125,7 @@ class Nginx:
         self.conf = os.path.join(prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(CONF.format(user="user root;" if os.geteuid() == 0 else "", prefix=prefix, module=module,
-                                upstream_port=upstream_port, port=self.port))
+                                upstream_port=upstream_port, port=self.port, down_port=free_port()))
 
     def cmd(self, *args):
         return subprocess.run([NGINX, "-p", self.prefix, "-c", self.conf, "-e", os.path.join(self.prefix, "error.log"),

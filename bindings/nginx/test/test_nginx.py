@@ -266,6 +266,16 @@ def test_upstream_auth_error_becomes_anthropic_error(nginx):
     assert "Incorrect API key" in e.value.body["error"]["message"]
 
 
+def test_upstream_down_gives_an_anthropic_502(nginx):
+    c = anthropic.Anthropic(base_url=nginx.url + "/down", api_key="k", max_retries=0, timeout=30)
+    with pytest.raises(anthropic.APIStatusError) as e:
+        anthropic_call(lambda: c.messages.create(
+            model="claude-test-model", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]))
+    assert e.value.status_code == 502
+    assert e.value.body["type"] == "error" and e.value.body["error"]["type"] in ("api_error", "overloaded_error")
+    assert e.value.response.headers["content-type"].startswith("application/json")
+
+
 def test_library_failure_on_bad_upstream_json_is_a_502_and_the_worker_lives(client, nginx):
     workers = nginx.worker_pids()
     with pytest.raises(anthropic.APIStatusError) as e:
