@@ -22,6 +22,8 @@
 #define NGX_HTTP_APXLATE_MAX_BUFFERED  (64 * 1024 * 1024)
 /* Size of the output buffers of the SSE translation (recycled as the client takes them). */
 #define NGX_HTTP_APXLATE_OUT_SIZE      8192
+/* At most this many output buffers wait for a slow client before upstream input waits too. */
+#define NGX_HTTP_APXLATE_MAX_BUSY      32
 
 typedef struct {
     ngx_flag_t              enable;
@@ -55,7 +57,8 @@ typedef struct {
     size_t                  acc_cap;
     ngx_int_t               upstream_status;
 
-    /* STREAM: output buffers, recycled as in the gzip filter */
+    /* STREAM: upstream input not yet translated; output buffers recycled as in the gzip filter */
+    ngx_chain_t            *in;
     ngx_chain_t            *free;
     ngx_chain_t            *busy;
 } ngx_http_apxlate_ctx_t;

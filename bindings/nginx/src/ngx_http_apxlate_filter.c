@@ -316,85 +316,132 @@ ngx_http_apxlate_error_event(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
     return NGX_OK;
 }
 
+static ngx_uint_t
+ngx_http_apxlate_chain_len(ngx_chain_t *cl)
+{
+    ngx_uint_t  n = 0;
+
+    for ( /* void */ ; cl; cl = cl->next) {
+        n++;
+    }
+    return n;
+}
+
+/* Marks every buffer of a chain consumed. */
+static void
+ngx_http_apxlate_consume(ngx_chain_t *cl)
+{
+    for ( /* void */ ; cl; cl = cl->next) {
+        if (ngx_buf_in_memory(cl->buf)) {
+            cl->buf->pos = cl->buf->last;
+        } else {
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+    }
+}
+
+/*
+ * SSE: upstream buffers queue in ctx->in (not yet consumed, so the upstream stops reading when
+ * the client is slow) and are translated in order while fewer than NGX_HTTP_APXLATE_MAX_BUSY
+ * output buffers wait for the client; the upstream calls again (with no input) as the client
+ * takes them.
+ */
 static ngx_int_t
 ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_chain_t *in)
 {
-    ngx_chain_t  *out = NULL, **ll = &out, *cl, *tail;
+    ngx_chain_t  *out, **ll, *cl, *tail;
     ngx_buf_t    *b;
-    ngx_int_t     last = 0, rc;
-    apx_status    st = APX_OK;
+    ngx_int_t     last, rc;
+    apx_status    st;
     apx_error     err;
     u_char        msg[1024], *data;
     size_t        len, n;
     ssize_t       rd;
 
-    for (cl = in; cl && st == APX_OK; cl = cl->next) {
-        b = cl->buf;
-        if (ngx_buf_in_memory(b)) {
-            data = b->pos;
-            len = b->last - b->pos;
-            b->pos = b->last;
-        } else if (b->in_file) {
-            n = (size_t) (b->file_last - b->file_pos);
-            data = ngx_pnalloc(r->pool, n ? n : 1);
-            if (data == NULL) {
+    if (in && ngx_chain_add_copy(r->pool, &ctx->in, in) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    for ( ;; ) {
+        out = NULL;
+        ll = &out;
+        last = 0;
+        st = APX_OK;
+        while (ctx->in && st == APX_OK
+               && ngx_http_apxlate_chain_len(ctx->busy) + ngx_http_apxlate_chain_len(out)
+                  < NGX_HTTP_APXLATE_MAX_BUSY)
+        {
+            cl = ctx->in;
+            b = cl->buf;
+            ctx->in = cl->next;
+            if (ngx_buf_in_memory(b)) {
+                data = b->pos;
+                len = b->last - b->pos;
+                b->pos = b->last;
+            } else if (b->in_file) {
+                n = (size_t) (b->file_last - b->file_pos);
+                data = ngx_pnalloc(r->pool, n ? n : 1);
+                if (data == NULL) {
+                    return NGX_ERROR;
+                }
+                rd = ngx_read_file(b->file, data, n, b->file_pos);
+                if (rd < 0 || (size_t) rd != n) {
+                    return NGX_ERROR;
+                }
+                len = n;
+                b->file_pos = b->file_last;
+            } else {
+                data = NULL;
+                len = 0;
+            }
+            if (len > 0) {
+                st = ngx_http_apxlate_feed(r, ctx, data, len, APX_STREAM_CONTINUE, &ll, &err);
+            }
+            if (st == APX_OK && b->last_buf) {
+                last = 1;
+                st = ngx_http_apxlate_feed(r, ctx, NULL, 0, APX_STREAM_END, &ll, &err);
+            }
+            ngx_free_chain(r->pool, cl);
+            if (last) {
+                break;
+            }
+        }
+        if (st != APX_OK) {
+            len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
+            if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
                 return NGX_ERROR;
             }
-            rd = ngx_read_file(b->file, data, n, b->file_pos);
-            if (rd < 0 || (size_t) rd != n) {
-                return NGX_ERROR;
-            }
-            len = n;
-            b->file_pos = b->file_last;
-        } else {
-            data = NULL;
-            len = 0;
-        }
-        if (len > 0) {
-            st = ngx_http_apxlate_feed(r, ctx, data, len, APX_STREAM_CONTINUE, &ll, &err);
-        }
-        if (b->last_buf) {
             last = 1;
         }
-    }
-    if (st == APX_OK && last) {
-        st = ngx_http_apxlate_feed(r, ctx, NULL, 0, APX_STREAM_END, &ll, &err);
-    }
-    if (st != APX_OK) {
-        len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
-        if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
-            return NGX_ERROR;
-        }
-        for (cl = in; cl; cl = cl->next) {             /* the rest of this input is dropped */
-            if (ngx_buf_in_memory(cl->buf)) {
-                cl->buf->pos = cl->buf->last;
-            } else {
-                cl->buf->file_pos = cl->buf->file_last;
+        if (last) {
+            ngx_http_apxlate_consume(ctx->in);          /* nothing after the end is sent */
+            ctx->in = NULL;
+            ctx->mode = NGX_HTTP_APXLATE_DONE;
+            b = ngx_calloc_buf(r->pool);
+            cl = ngx_alloc_chain_link(r->pool);
+            if (b == NULL || cl == NULL) {
+                return NGX_ERROR;
             }
+            b->last_buf = 1;
+            b->last_in_chain = 1;
+            cl->buf = b;
+            cl->next = NULL;
+            *ll = cl;
         }
-        last = 1;
-    }
-    if (last) {
-        ctx->mode = NGX_HTTP_APXLATE_DONE;
-        b = ngx_calloc_buf(r->pool);
-        cl = ngx_alloc_chain_link(r->pool);
-        if (b == NULL || cl == NULL) {
-            return NGX_ERROR;
+        for (tail = out; tail && tail->next; tail = tail->next) { /* void */ }
+        if (tail) {
+            tail->buf->flush = 1;                       /* SSE goes out event by event */
         }
-        b->last_buf = 1;
-        b->last_in_chain = 1;
-        cl->buf = b;
-        cl->next = NULL;
-        *ll = cl;
+        rc = ngx_http_next_body_filter(r, out);
+        ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+                                (ngx_buf_tag_t) &ngx_http_apxlate_module);
+        if (rc == NGX_ERROR || ctx->in == NULL
+            || ngx_http_apxlate_chain_len(ctx->busy) >= NGX_HTTP_APXLATE_MAX_BUSY)
+        {
+            return rc;
+        }
+        /* the client took what was waiting: translate more of the queued input */
     }
-    for (tail = out; tail && tail->next; tail = tail->next) { /* void */ }
-    if (tail) {
-        tail->buf->flush = 1;                           /* SSE goes out event by event */
-    }
-    rc = ngx_http_next_body_filter(r, out);
-    ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out, (ngx_buf_tag_t) &ngx_http_apxlate_module);
-    return rc;
 }
 
 static ngx_int_t
@@ -433,13 +480,7 @@ ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return last ? ngx_http_apxlate_finish_buffered(r, ctx, NGX_OK) : NGX_OK;
 
     default: /* DONE: whatever comes after the end is dropped */
-        for (cl = in; cl; cl = cl->next) {
-            if (ngx_buf_in_memory(cl->buf)) {
-                cl->buf->pos = cl->buf->last;
-            } else {
-                cl->buf->file_pos = cl->buf->file_last;
-            }
-        }
+        ngx_http_apxlate_consume(in);
         return ngx_http_next_body_filter(r, NULL);
     }
 }

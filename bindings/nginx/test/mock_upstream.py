@@ -4,12 +4,14 @@ POST /v1/chat/completions answers by what the request asks:
   - "tools" present        -> a get_weather tool call (arguments {"city": "Paris"})
   - a message says FAIL429 -> a 429 OpenAI error
   - a message says BADJSON -> a 200 whose body is not JSON (a stream: one good chunk, then a bad one)
+  - a message says MANY<n>  -> (stream) n content chunks sent as fast as possible
   - "stream": true         -> SSE chunks (delay between chunks from the x-mock-delay header)
   - otherwise              -> the text "Hello from upstream"
 Every request is recorded (headers and body) for the test to inspect: GET /_requests.
 It requires "Authorization: Bearer upstream-key" (nginx's proxy_set_header), else 401.
 """
 import json
+import re
 import sys
 import threading
 import time
@@ -109,7 +111,19 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
             return
-        if req.get("tools"):
+        many = re.search(r"MANY(\d+)", json.dumps(req.get("messages", [])))
+        if many:                                  # a long fast stream, in big writes
+            batch = []
+            for i in range(int(many.group(1))):
+                batch.append(("data: " + json.dumps(chunk(model, {"content": f"w{i} "})) + "\n\n").encode())
+                if len(batch) == 200:
+                    data = b"".join(batch)
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    batch = []
+            if batch:
+                data = b"".join(batch)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        elif req.get("tools"):
             send(chunk(model, {"tool_calls": [{"index": 0, "id": "call_mock1", "type": "function",
                                                "function": {"name": "get_weather", "arguments": ""}}]}))
             for piece in ["{\"ci", "ty\": ", "\"Paris\"}"]:

@@ -150,6 +150,30 @@ def test_passthrough_stream_passes_event_by_event(nginx):
     assert json.loads(last_upstream_request()["body"])["model"] == "gpt-mock"
 
 
+def test_slow_client_gets_every_event_of_a_long_fast_stream(nginx):
+    # ~10 MB of events from the upstream at once; the client reads nothing for a second, so
+    # nginx's output fills up and the module holds the upstream back; nothing may be lost.
+    import http.client
+    n = 40000
+    body = json.dumps({"model": "m", "stream": True, "messages": [{"role": "user", "content": f"MANY{n}"}]})
+    conn = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=60)
+    conn.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    if resp.status != 200:
+        text = resp.read().decode()
+        if "not implemented yet" in text:
+            pytest.skip("streams not in this library build")
+        pytest.fail(text)
+    time.sleep(1.0)
+    data = resp.read().decode()
+    conn.close()
+    events = [e for e in data.split("\n\n") if e.startswith("data: ")]
+    assert events[-1] == "data: [DONE]"
+    words = [json.loads(e[6:])["choices"][0]["delta"]["content"] for e in events[:-1]
+             if json.loads(e[6:])["choices"] and json.loads(e[6:])["choices"][0]["delta"].get("content")]
+    assert words == [f"w{i} " for i in range(n)]
+
+
 def test_reload_during_passthrough_streams_loses_no_stream(nginx):
     results, errors = [], []
 
