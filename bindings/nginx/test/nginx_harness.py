@@ -167,9 +167,22 @@ class Nginx:
             return None
 
     def worker_pids(self):
+        """The master's worker processes (read from /proc: no procps needed)."""
         master = self.master_pid()
-        out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(master)], capture_output=True, text=True).stdout
-        return sorted(int(line.split()[0]) for line in out.splitlines() if "worker process" in line)
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == master and b"worker process" in cmd:
+                pids.append(int(entry))
+        return sorted(pids)
 
     def error_log(self):
         try:

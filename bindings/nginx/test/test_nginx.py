@@ -188,6 +188,7 @@ def test_reload_during_passthrough_streams_loses_no_stream(nginx):
         t.start()
     time.sleep(0.4)
     old = nginx.worker_pids()
+    assert len(old) == 2, old
     nginx.reload()
     for t in threads:
         t.join(30)
@@ -302,6 +303,7 @@ def test_upstream_down_gives_an_anthropic_502(nginx):
 
 def test_library_failure_on_bad_upstream_json_is_a_502_and_the_worker_lives(client, nginx):
     workers = nginx.worker_pids()
+    assert len(workers) == 2, workers
     with pytest.raises(anthropic.APIStatusError) as e:
         anthropic_call(lambda: client.messages.create(
             model="claude-test-model", max_tokens=64, messages=[{"role": "user", "content": "BADJSON"}]))
@@ -314,6 +316,7 @@ def test_library_failure_on_bad_upstream_json_is_a_502_and_the_worker_lives(clie
 
 def test_bad_upstream_event_ends_the_stream_with_an_error_event(client, nginx):
     workers = nginx.worker_pids()
+    assert len(workers) == 2, workers
     events = []
 
     def run():
@@ -345,6 +348,7 @@ def test_reload_during_streams_loses_no_stream(client, nginx):
         t.start()
     time.sleep(0.4)                       # streams are mid-way
     old = nginx.worker_pids()
+    assert len(old) == 2, old
     nginx.reload()
     for t in threads:
         t.join(30)
