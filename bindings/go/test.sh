@@ -9,6 +9,8 @@ export CGO_ENABLED=1 GOPROXY=off GOFLAGS=-mod=mod
 export GOCACHE=${GOCACHE:-$ROOT/.build-go/cache} GOPATH=${GOPATH:-$ROOT/.build-go/path}
 mkdir -p "$ROOT/.build-go"
 go vet ./... || exit 1
+# The strict cgo pointer checks (no Go pointer kept by C, none stored in C memory).
+GODEBUG=cgocheck=2 go test -count=1 ./... >/dev/null 2>&1 || { GODEBUG=cgocheck=2 go test -count=1 ./... 2>&1 | tail -20; exit 1; }
 log="$ROOT/.build-go/test.log"
 go test -count=1 -race -v ./... >"$log" 2>&1
 status=$?
