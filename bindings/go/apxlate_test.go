@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -222,5 +224,58 @@ func TestStreamWriterContract(t *testing.T) {
 	}
 	if err := s.Close(); err != first {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// flushRecorder records what had been written at each Flush (as http.ResponseWriter would send).
+type flushRecorder struct {
+	bytes.Buffer
+	flushed []string
+}
+
+func (f *flushRecorder) Flush() { f.flushed = append(f.flushed, f.String()) }
+
+// chunkReader returns its pieces one Read at a time.
+type chunkReader struct{ pieces []string }
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.pieces[0])
+	c.pieces[0] = c.pieces[0][n:]
+	if c.pieces[0] == "" {
+		c.pieces = c.pieces[1:]
+	}
+	return n, nil
+}
+
+// io.Copy into a Stream flushes the destination after every upstream read: a complete event
+// reaches the client before the upstream sends the next one.
+func TestStreamReadFromFlushesEachEvent(t *testing.T) {
+	tr := mustTranslator(t, "{}")
+	var dst flushRecorder
+	s, err := tr.NewStream(nil, OpenAIChat, Anthropic, &dst)
+	skipIfPlaceholder(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n"
+	second := "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+	n, err := io.Copy(s, &chunkReader{pieces: []string{first[:10], first[10:], second}})
+	if err != nil || n != int64(len(first)+len(second)) {
+		t.Fatalf("copy: %d %v", n, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(dst.flushed) != 3 || dst.flushed[0] != "" {
+		t.Fatalf("flushes: %q", dst.flushed)
+	}
+	if !strings.Contains(dst.flushed[1], `"text":"Hel"`) || strings.Contains(dst.flushed[1], `"text":"lo"`) {
+		t.Errorf("after the first event: %q", dst.flushed[1])
+	}
+	if !strings.Contains(dst.String(), `"text":"lo"`) || !strings.HasSuffix(dst.String(), "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n") {
+		t.Errorf("the whole stream: %q", dst.String())
 	}
 }

@@ -91,6 +91,37 @@ func (s *Stream) Flush() error {
 	if s.err = s.run(nil, C.APX_STREAM_FLUSH); s.err != nil {
 		return s.err
 	}
+	return s.flushDst()
+}
+
+// ReadFrom copies an upstream body into the stream until EOF (io.Copy(stream, resp.Body) uses
+// it), flushing the destination after each read so that every complete event reaches an
+// http.ResponseWriter at once. It does not Close the stream.
+func (s *Stream) ReadFrom(r io.Reader) (int64, error) {
+	var n int64
+	buf := make([]byte, streamBufSize)
+	for {
+		m, rerr := r.Read(buf)
+		if m > 0 {
+			n += int64(m)
+			if _, err := s.Write(buf[:m]); err != nil {
+				return n, err
+			}
+			if err := s.flushDst(); err != nil {
+				return n, err
+			}
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
+}
+
+// flushDst flushes the destination when it can be flushed.
+func (s *Stream) flushDst() error {
 	switch f := s.dst.(type) {
 	case interface{ Flush() error }:
 		s.err = f.Flush()
