@@ -9,6 +9,7 @@
 
 static void ngx_http_apxlate_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_apxlate_translate_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx);
+static void ngx_http_apxlate_identity_encoding(ngx_http_request_t *r);
 static ngx_int_t ngx_http_apxlate_send_local_error(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
     ngx_int_t status, u_char *msg, size_t len);
 
@@ -160,7 +161,31 @@ ngx_http_apxlate_translate_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *c
             ngx_sprintf(r->headers_in.content_length->value.data, "%O", (off_t) body.len)
             - r->headers_in.content_length->value.data;
     }
+    ngx_http_apxlate_identity_encoding(r);
     return NGX_OK;
+}
+
+/*
+ * The module reads the upstream's body, so the upstream must not compress it: the client's
+ * Accept-Encoding (which proxy_pass passes on) becomes "identity".
+ */
+static void
+ngx_http_apxlate_identity_encoding(ngx_http_request_t *r)
+{
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+    ngx_uint_t        i;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].key.len == sizeof("Accept-Encoding") - 1
+                && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept-Encoding", h[i].key.len) == 0)
+            {
+                ngx_str_set(&h[i].value, "identity");
+            }
+        }
+    }
 }
 
 /* Answers the client with a client-format error (the request never goes upstream). */

@@ -10,6 +10,7 @@ POST /v1/chat/completions answers by what the request asks:
 Every request is recorded (headers and body) for the test to inspect: GET /_requests.
 It requires "Authorization: Bearer upstream-key" (nginx's proxy_set_header), else 401.
 """
+import gzip
 import json
 import re
 import sys
@@ -40,6 +41,9 @@ class Handler(BaseHTTPRequestHandler):
     def send_json(self, status, obj, raw=None):
         body = raw if raw is not None else json.dumps(obj).encode()
         self.send_response(status)
+        if "gzip" in (self.headers.get("Accept-Encoding") or ""):   # compress whenever allowed
+            body = gzip.compress(body)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

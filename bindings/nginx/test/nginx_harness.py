@@ -48,7 +48,6 @@ http {{
             proxy_set_header Connection "";
             proxy_set_header Authorization "Bearer upstream-key";
             proxy_set_header x-api-key "";
-            proxy_set_header Accept-Encoding "";
             proxy_read_timeout 300s;
         }}
 
@@ -69,7 +68,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Authorization "Bearer upstream-key";
-            proxy_set_header Accept-Encoding "";
+            # no Accept-Encoding override: the module asks the upstream for identity itself
         }}
 
         # No upstream key: the upstream answers 401.

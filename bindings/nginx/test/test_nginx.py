@@ -78,6 +78,15 @@ def test_passthrough_maps_model_and_fixes_content_length(nginx):
     assert int(headers["Content-Length"]) == len(resp)
 
 
+def test_the_upstream_is_asked_for_an_uncompressed_body(nginx):
+    body = json.dumps({"model": "claude-test-model", "messages": [{"role": "user", "content": "Hi"}]}).encode()
+    status, headers, resp = http("POST", nginx.url + "/v1/chat/completions", body,
+                                 {"Content-Type": "application/json", "Accept-Encoding": "gzip, br"})
+    assert status == 200, resp
+    assert json.loads(resp)["model"] == "claude-test-model"
+    assert last_upstream_request()["headers"]["accept-encoding"] == "identity"
+
+
 def test_invalid_json_is_a_client_format_error_and_never_goes_upstream(nginx):
     before = len(mock_upstream.RECORDED)
     status, headers, resp = http("POST", nginx.url + "/v1/messages", b'{"model": ', {"Content-Type": "application/json"})
