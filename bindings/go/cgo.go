@@ -43,12 +43,12 @@ func bytesPtr(b []byte) *C.uint8_t {
 func takeOutput(o *C.apx_output) Output {
 	out := Output{HTTPStatus: int(o.http_status)}
 	if o.len > 0 && o.data != nil {
-		out.Body = C.GoBytes(unsafe.Pointer(o.data), C.int(o.len))
+		out.Body = append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(o.data)), int(o.len))...)
 	} else {
 		out.Body = []byte{}
 	}
 	if o.warnings_len > 0 && o.warnings != nil {
-		w := C.GoStringN(o.warnings, C.int(o.warnings_len))
+		w := string(unsafe.Slice((*byte)(unsafe.Pointer(o.warnings)), int(o.warnings_len)))
 		out.Warnings = strings.Split(w, "\n")
 	}
 	C.apx_output_free(o)
