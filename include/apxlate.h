@@ -132,6 +132,9 @@ typedef struct apx_translator apx_translator;
  *     "send_user": true|false          map metadata.user_id <-> user (default true)
  *     "stream_usage": true|false       ask an OpenAI upstream for usage in streams (default true)
  *     "strip_billing_header": true|false drop Claude Code's per-session billing line (default true)
+ *     "builtin_tools": "error" | "drop"  vendor built-in tools the target cannot express (Responses
+ *                                      web_search, file_search, ...): reject, or drop with a warning
+ *                                      (default "drop")
  *   },
  *   "client": {
  *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning

@@ -2,6 +2,9 @@
 public struct TranslatorConfig: Sendable {
     public enum MaxTokensField: String, Sendable { case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens" }
     public enum ReasoningField: String, Sendable { case reasoningContent = "reasoning_content", reasoning = "reasoning", none = "none" }
+    /// What to do with vendor built-in tools (Responses `web_search`, Anthropic server tools, ...)
+    /// that the target format cannot express: reject the request, or drop them with a warning.
+    public enum BuiltinToolsPolicy: String, Sendable { case error, drop }
 
     public var modelMap: [String: String] = [:]
     public var bigModel: String? = nil
@@ -19,6 +22,7 @@ public struct TranslatorConfig: Sendable {
     public var sendUser: Bool = true
     public var streamUsage: Bool = true
     public var stripBillingHeader: Bool = true
+    public var builtinTools: BuiltinToolsPolicy = .drop
 
     // How Chat clients receive reasoning text.
     public var clientReasoningField: ReasoningField = .reasoningContent
@@ -101,6 +105,11 @@ public struct TranslatorConfig: Sendable {
             case "send_user": config.sendUser = try bool(v, path)
             case "stream_usage": config.streamUsage = try bool(v, path)
             case "strip_billing_header": config.stripBillingHeader = try bool(v, path)
+            case "builtin_tools":
+                guard let p = BuiltinToolsPolicy(rawValue: try string(v, path)) else {
+                    throw TranslateError(.config, "\(path): expected \"error\" or \"drop\"", path: path)
+                }
+                config.builtinTools = p
             default: throw unknown(path)
             }
         }
