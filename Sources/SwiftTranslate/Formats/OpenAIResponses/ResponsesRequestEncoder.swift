@@ -1,6 +1,92 @@
-/// PLACEHOLDER (to be written).
+/// Writes the neutral request as a Responses `POST /v1/responses` body (API-REFERENCE §3.1).
+/// Always `store: false` with `include: ["reasoning.encrypted_content"]`: the conversation,
+/// reasoning included, travels with every request, and no state is left on the server.
 enum ResponsesRequestEncoder {
-    static func encode(_ request: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        throw TranslateError.unsupported("", "ResponsesRequestEncoder is not implemented yet")
+    /// OpenAI rejects `max_output_tokens` below 16.
+    static let minOutputTokens = 16
+
+    static func encode(_ r: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
+        var w = JSONWriter(capacity: 1024 + r.messages.count * 256)
+        w.beginObject()
+        w.field("model", r.model)
+        let instructions = r.system.map(\.text).filter { !$0.isEmpty }
+        if !instructions.isEmpty { w.field("instructions", instructions.joined(separator: "\n\n")) }
+        w.key("input")
+        ResponsesInputEncoder.write(&w, r.messages, &ctx)
+
+        let tools = try ResponsesToolsEncoder.write(&w, r.tools, &ctx)
+        if tools > 0 {
+            if let c = r.toolChoice { ResponsesToolsEncoder.writeChoice(&w, c, &ctx) }
+            if let p = r.parallelToolCalls { w.field("parallel_tool_calls", p) }
+        } else if r.toolChoice != nil && r.toolChoice != NToolChoice.none {
+            ctx.diagnostics.dropped("tool_choice", "no tools to choose from")
+        }
+
+        if let reasoning = r.reasoning { writeReasoning(&w, reasoning) }
+        if var max = r.maxTokens {
+            if let cap = ctx.config.maxTokensCap, max > cap { max = cap }
+            if max < minOutputTokens {
+                ctx.diagnostics.dropped("max_tokens", "raised from \(max) to \(minOutputTokens), the Responses minimum")
+                max = minOutputTokens
+            }
+            w.field("max_output_tokens", max)
+        }
+        if let f = r.responseFormat { writeFormat(&w, f) }
+        if let t = r.temperature { w.key("temperature"); w.number(text: t) }
+        if let p = r.topP { w.key("top_p"); w.number(text: p) }
+        if r.topK != nil { ctx.diagnostics.dropped("top_k", "no counterpart in the Responses API") }
+        if !r.stop.isEmpty { ctx.diagnostics.dropped("stop", "the Responses API has no stop sequences") }
+        if let u = r.user, ctx.config.sendUser { w.field("user", u) }
+        if let tier = r.serviceTier {
+            switch tier {
+            case "auto", "default", "flex", "scale", "priority", "fast": w.field("service_tier", tier)
+            case "standard_only": w.field("service_tier", "default")
+            default: ctx.diagnostics.dropped("service_tier", "\"\(tier)\" has no Responses counterpart")
+            }
+        }
+        if r.stream { w.field("stream", true) }
+        w.field("store", false)
+        w.key("include")
+        w.beginArray(); w.string("reasoning.encrypted_content"); w.endArray()
+        w.endObject()
+        return w.bytes
+    }
+
+    /// `reasoning{effort, summary}`. Thinking disabled sends nothing (the model's default),
+    /// unless the client asked for effort `none` itself. A budget maps to an effort bucket; the
+    /// summary defaults to `auto` so reasoning text reaches the client.
+    static func writeReasoning(_ w: inout JSONWriter, _ r: NReasoningConfig) {
+        var effort = r.effort
+        switch r.mode {
+        case .disabled:
+            guard effort == "none" else { return }
+        case .enabled, .adaptive:
+            if effort == nil, let b = r.budgetTokens { effort = ResponsesReasoning.effort(forBudget: b) }
+        }
+        w.key("reasoning")
+        w.beginObject()
+        if let e = effort { w.field("effort", e) }
+        if r.mode != .disabled { w.field("summary", r.summary ?? "auto") }
+        w.endObject()
+    }
+
+    /// `text.format`: the JSON schema is flat here.
+    static func writeFormat(_ w: inout JSONWriter, _ f: NResponseFormat) {
+        w.key("text")
+        w.beginObject()
+        w.key("format")
+        w.beginObject()
+        switch f {
+        case .text: w.field("type", "text")
+        case .jsonObject: w.field("type", "json_object")
+        case .jsonSchema(let name, let description, let schema, let strict):
+            w.field("type", "json_schema")
+            w.field("name", name ?? "response")
+            if let d = description { w.field("description", d) }
+            w.field("schema", raw: schema)
+            if let s = strict { w.field("strict", s) }
+        }
+        w.endObject()
+        w.endObject()
     }
 }

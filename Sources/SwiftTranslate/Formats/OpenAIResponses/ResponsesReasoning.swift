@@ -1,0 +1,93 @@
+/// Reasoning between Responses and the other formats.
+///
+/// Responses → Anthropic client: a reasoning item becomes a thinking block whose signature is
+/// `ThinkingSignature.forResponses(id:encryptedContent:)`; replayed, it becomes the same item.
+///
+/// Anthropic upstream → Responses client: a thinking block becomes a reasoning item whose
+/// `encrypted_content` carries the Anthropic signature behind the prefix `apx1.a.` (redacted
+/// thinking: `apx1.ad.` + data). OpenAI's own encrypted content never starts with `apx1.`, and
+/// a carried signature is only ever unwrapped toward Anthropic (a Chat or Responses upstream
+/// gets its summary text or nothing), so no signature reaches the vendor that did not mint it.
+enum ResponsesReasoning {
+    static let anthropicThinking = "apx1.a."
+    static let anthropicRedacted = "apx1.ad."
+
+    /// The neutral part for a Responses reasoning item read from a client's input or an
+    /// upstream's output.
+    static func part(_ item: NReasoningItem) -> NPart {
+        if let enc = item.encryptedContent {
+            if enc.hasPrefix(anthropicRedacted) {
+                return .redactedThinking(String(enc.dropFirst(anthropicRedacted.count)))
+            }
+            if enc.hasPrefix(anthropicThinking) {
+                return .thinking(NThinking(text: joinedSummary(item), signature: String(enc.dropFirst(anthropicThinking.count))))
+            }
+        }
+        return .reasoningItem(item)
+    }
+
+    /// Thinking text from a reasoning item: its summary parts (or, when the model exposed raw
+    /// reasoning instead, its content parts), joined by blank lines.
+    static func joinedSummary(_ item: NReasoningItem) -> String {
+        (item.summary.isEmpty ? item.content : item.summary).joined(separator: "\n\n")
+    }
+
+    /// Reads `{id, summary:[{type:"summary_text", text}], content?:[{text}], encrypted_content?}`.
+    static func decodeItem(_ v: JSONValue, path: String) throws(TranslateError) -> NReasoningItem {
+        guard let id = v["id"]?.string else { throw TranslateError.invalid(path + ".id", "a reasoning item needs a string id") }
+        var summary: [String] = []
+        for (i, s) in (v["summary"]?.elements ?? JSONValue.emptyElements(v)).enumerated() {
+            guard let t = s["text"]?.string else { throw TranslateError.invalid("\(path).summary[\(i)].text", "expected a string") }
+            summary.append(t)
+        }
+        var content: [String] = []
+        if let c = v["content"], c.isArray {
+            for (i, s) in c.elements.enumerated() {
+                guard let t = s["text"]?.string else { throw TranslateError.invalid("\(path).content[\(i)].text", "expected a string") }
+                content.append(t)
+            }
+        }
+        return NReasoningItem(id: id, summary: summary, content: content, encryptedContent: v["encrypted_content"]?.string)
+    }
+
+    /// Writes a reasoning item (input or output form; `status` only for output).
+    static func writeItem(_ w: inout JSONWriter, id: String, summary: [String], content: [String] = [],
+                          encryptedContent: String?, status: Bool) {
+        w.beginObject()
+        w.field("type", "reasoning")
+        w.field("id", id)
+        w.key("summary")
+        w.beginArray()
+        for s in summary {
+            w.beginObject(); w.field("type", "summary_text"); w.field("text", s); w.endObject()
+        }
+        w.endArray()
+        if !content.isEmpty {
+            w.key("content")
+            w.beginArray()
+            for s in content {
+                w.beginObject(); w.field("type", "reasoning_text"); w.field("text", s); w.endObject()
+            }
+            w.endArray()
+        }
+        if let e = encryptedContent { w.field("encrypted_content", e) } else if status { w.fieldNull("encrypted_content") }
+        if status { w.field("status", "completed") }
+        w.endObject()
+    }
+
+    /// Responses `reasoning.effort` → neutral effort (`minimal` → low; `none` is handled by the
+    /// caller as thinking disabled).
+    static func neutralEffort(_ effort: String) -> String { effort == "minimal" ? "low" : effort }
+
+    /// An effort for a thinking budget (buckets as in API-REFERENCE §4.4).
+    static func effort(forBudget budget: Int) -> String {
+        if budget < 4096 { return "low" }
+        if budget < 16384 { return "medium" }
+        return "high"
+    }
+}
+
+extension JSONValue {
+    /// An empty element sequence (for absent optional arrays).
+    static func emptyElements(_ any: JSONValue) -> JSONElements { JSONElements(doc: any.doc, start: 0, end: 0) }
+}
