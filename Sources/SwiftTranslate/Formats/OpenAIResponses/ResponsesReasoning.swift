@@ -26,6 +26,14 @@ enum ResponsesReasoning {
         return .reasoningItem(item)
     }
 
+    /// The thinking block an Anthropic client receives for a reasoning item: the summary as
+    /// text, the item's id and encrypted content in an apxlate signature (so the client's replay
+    /// becomes the same item again; see ResponsesInputEncoder).
+    static func thinking(for item: NReasoningItem) -> NThinking {
+        NThinking(text: joinedSummary(item),
+                  signature: ThinkingSignature.forResponses(id: item.id, encryptedContent: item.encryptedContent))
+    }
+
     /// Thinking text from a reasoning item: its summary parts (or, when the model exposed raw
     /// reasoning instead, its content parts), joined by blank lines.
     static func joinedSummary(_ item: NReasoningItem) -> String {
