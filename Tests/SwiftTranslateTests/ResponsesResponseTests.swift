@@ -20,8 +20,10 @@ import Testing
         #expect(r.usage == NUsage(input: 1200, cacheRead: 1000, cacheWrite: 0, output: 300, reasoning: 250))
         #expect(r.usage.uncachedInput == 200)
         try #require(r.content.count == 3)
-        let item = try #require(r.content[0].reasoningValue)
-        #expect(item.id == "rs_1"); #expect(item.summary == ["Plan A.", "Plan B."]); #expect(item.encryptedContent == "gAAAAsecret")
+        // the reasoning item becomes thinking whose signature carries it (as in streams)
+        let thinking = try #require(r.content[0].thinkingValue)
+        #expect(thinking.text == "Plan A.\n\nPlan B.")
+        #expect(ThinkingSignature.origin(thinking.signature) == .responses(id: "rs_1", encryptedContent: "gAAAAsecret"))
         #expect(r.content[1].textValue == "Let me check.")
         let call = try #require(r.content[2].toolCallValue)
         #expect(call.id == "call_1"); #expect(call.itemId == "fc_1")
@@ -131,9 +133,8 @@ import Testing
     /// the thinking signature and goes back as the same item.
     @Test func responsesReasoningSurvivesAnAnthropicClient() throws {
         let (resp, _) = try RX.decodeResponse(ResponsesResponseDecoding.toolTurn)
-        let item = try #require(resp.content.first?.reasoningValue)
-        // what an Anthropic client receives and sends back (the Anthropic codec's part of the trip)
-        let thinking = ResponsesReasoning.thinking(for: item)
+        // what an Anthropic client receives and sends back unchanged
+        let thinking = try #require(resp.content.first?.thinkingValue)
         var req = NRequest()
         req.model = "gpt-5"
         req.messages = [NMessage(role: .user, parts: [.text(NText("weather?"))]),

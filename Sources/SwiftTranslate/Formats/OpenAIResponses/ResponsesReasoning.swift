@@ -34,6 +34,16 @@ enum ResponsesReasoning {
                   signature: ThinkingSignature.forResponses(id: item.id, encryptedContent: item.encryptedContent))
     }
 
+    /// The neutral part for a reasoning item in an upstream's output: thinking whose signature
+    /// carries the item, so every client format handles it as thinking (Anthropic shows it with
+    /// that signature and replays it; Chat shows the summary as reasoning text), the same as the
+    /// stream decoder does.
+    static func outputPart(_ item: NReasoningItem) -> NPart {
+        let p = part(item)
+        if case .reasoningItem(let r) = p { return .thinking(thinking(for: r)) }
+        return p
+    }
+
     /// Thinking text from a reasoning item: its summary parts (or, when the model exposed raw
     /// reasoning instead, its content parts), joined by blank lines.
     static func joinedSummary(_ item: NReasoningItem) -> String {

@@ -65,7 +65,7 @@ enum ResponsesResponseDecoder {
             r.content.append(.toolCall(NToolCall(id: callId, name: name, arguments: args,
                                                  itemId: item["id"]?.string)))
         case "reasoning":
-            r.content.append(ResponsesReasoning.part(try ResponsesReasoning.decodeItem(item, path: path)))
+            r.content.append(ResponsesReasoning.outputPart(try ResponsesReasoning.decodeItem(item, path: path)))
         default:
             ctx.diagnostics.dropped(path, "the built-in `\(type)` item has no counterpart outside the Responses API")
         }

@@ -8,27 +8,10 @@ enum ResponsesResponseEncoder {
         let ids = ResponsesIDs(r.id)
         var w = JSONWriter(capacity: 512 + r.content.count * 128)
         let (status, reason) = ResponsesStatus.encode(r.stopReason)
-        w.beginObject()
-        w.field("id", ids.response)
-        w.field("object", "response")
-        w.field("created_at", r.created ?? 0)
-        w.field("status", status)
-        w.fieldNull("error")
-        if let reason {
-            w.key("incomplete_details"); w.beginObject(); w.field("reason", reason); w.endObject()
-        } else {
-            w.fieldNull("incomplete_details")
+        ResponsesEnvelope.write(&w, id: ids.response, created: r.created ?? 0, status: status, incompleteReason: reason,
+                                error: nil, model: r.model, usage: r.usage) { w in
+            writeOutput(&w, r.content, ids: ids, status: status == "completed" ? "completed" : "incomplete", &ctx)
         }
-        w.field("model", r.model)
-        w.key("output")
-        writeOutput(&w, r.content, ids: ids, status: status == "completed" ? "completed" : "incomplete", &ctx)
-        w.field("parallel_tool_calls", true)
-        w.field("tool_choice", "auto")
-        w.key("tools"); w.beginArray(); w.endArray()
-        w.field("store", false)
-        w.key("usage")
-        ResponsesUsage.write(&w, r.usage)
-        w.endObject()
         return w.bytes
     }
 
