@@ -82,7 +82,13 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscapedBody(_ s: String) { appendEscapedRuns(s.utf8) }
+    /// Native strings are scanned as one contiguous UTF-8 buffer (iterating `String.UTF8View`
+    /// and appending it generically ran at about half the speed).
+    private mutating func appendEscapedBody(_ s: String) {
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ appendEscapedRuns($0) }) { return done }
+        var copy = s
+        copy.withUTF8 { appendEscapedRuns($0) }
+    }
 
     private mutating func appendEscapedBody(bytes s: ArraySlice<UInt8>) { appendEscapedRuns(s) }
 

@@ -32,6 +32,9 @@ public enum NRole: String, Sendable { case user, assistant }
 public struct NMessage: Sendable {
     public var role: NRole
     public var parts: [NPart]
+    /// The message's index in the client's list, when a decoder moved messages (hoisted system
+    /// turns): encoders name it in warning paths. nil: the index in `NRequest.messages`.
+    public var sourceIndex: Int? = nil
     public init(role: NRole, parts: [NPart]) { self.role = role; self.parts = parts }
 }
 

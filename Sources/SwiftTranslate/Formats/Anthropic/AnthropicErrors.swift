@@ -49,6 +49,11 @@ enum AnthropicErrors {
         let kind = kind(forType: type) ?? NError.kind(forStatus: status)
         var e = NError(kind: kind, status: status == 0 ? typeAndStatus(NError(kind: kind, status: 0, message: "")).status : status, message: message)
         e.code = obj["details"]?["error_code"]?.string
+        // OpenAI clients trim their context on this code; Anthropic says it in the message only.
+        if e.code == nil, kind == .invalidRequest, message.hasPrefix("prompt is too long") {
+            e.code = "context_length_exceeded"
+            e.param = "messages"
+        }
         return e
     }
 

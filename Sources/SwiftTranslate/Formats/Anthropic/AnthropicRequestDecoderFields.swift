@@ -1,0 +1,65 @@
+/// Typed field access for the Anthropic request decoder: every wrong type becomes
+/// `TranslateError.invalid` with the field's JSON path.
+enum AnthropicField {
+    /// `path.key`, or `key` at the top level.
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    static func object(_ v: JSONValue, _ path: String) throws(TranslateError) {
+        guard v.isObject else { throw TranslateError.invalid(path, "expected an object, got \(v.kindDescription)") }
+    }
+
+    static func array(_ v: JSONValue, _ path: String) throws(TranslateError) {
+        guard v.isArray else { throw TranslateError.invalid(path, "expected an array, got \(v.kindDescription)") }
+    }
+
+    /// A required string member.
+    static func string(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String {
+        guard let v = obj[key] else { throw TranslateError.invalid(path, "missing \"\(key)\"") }
+        guard let s = v.string else { throw TranslateError.invalid(join(path, key), "expected a string, got \(v.kindDescription)") }
+        return s
+    }
+
+    /// An optional string member (absent or null gives nil).
+    static func optionalString(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String? {
+        guard let v = obj[key], !v.isNull else { return nil }
+        guard let s = v.string else { throw TranslateError.invalid(join(path, key), "expected a string, got \(v.kindDescription)") }
+        return s
+    }
+
+    static func optionalBool(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> Bool? {
+        guard let v = obj[key], !v.isNull else { return nil }
+        guard let b = v.bool else { throw TranslateError.invalid(join(path, key), "expected true or false, got \(v.kindDescription)") }
+        return b
+    }
+
+    static func optionalInt(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> Int? {
+        guard let v = obj[key], !v.isNull else { return nil }
+        guard let i = v.int else { throw TranslateError.invalid(join(path, key), "expected an integer, got \(v.numberText ?? v.kindDescription)") }
+        return i
+    }
+
+    /// A number kept as its exact text.
+    static func optionalNumberText(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String? {
+        guard let v = obj[key], !v.isNull else { return nil }
+        guard let t = v.numberText else { throw TranslateError.invalid(join(path, key), "expected a number, got \(v.kindDescription)") }
+        return t
+    }
+
+    /// The raw bytes of an optional member that must be an object (`cache_control`, schemas).
+    static func optionalRawObject(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> [UInt8]? {
+        guard let v = obj[key], !v.isNull else { return nil }
+        guard v.isObject else { throw TranslateError.invalid(join(path, key), "expected an object, got \(v.kindDescription)") }
+        return Array(v.raw)
+    }
+}
+
+/// Warnings that should appear once per kind in a request, however often the construct occurs.
+struct OnceWarnings {
+    private var seen: Set<String> = []
+
+    /// Records `why` at `path` unless a warning of this `kind` was already recorded.
+    mutating func drop(_ kind: String, _ path: @autoclosure () -> String, _ why: @autoclosure () -> String, _ diagnostics: inout Diagnostics) {
+        guard seen.insert(kind).inserted else { return }
+        diagnostics.dropped(path(), why())
+    }
+}

@@ -1,0 +1,160 @@
+/// Shapes NRequest.messages into the turns Anthropic accepts, before anything is written:
+/// parts it cannot take are dropped (with a warning), empty text and empty turns go, same-role
+/// turns merge, the first turn is a user turn, and every tool_use is answered by tool_result
+/// blocks at the front of the very next user turn (anything else is an error naming the part).
+extension AnthropicRequestEncoder {
+    /// One part with its neutral path (`messages[i].content[j]`) for error messages.
+    struct Item {
+        var part: NPart
+        var path: String
+    }
+
+    struct Turn {
+        var role: NRole
+        var items: [Item]
+    }
+
+    static func turns(_ request: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [Turn] {
+        var turns: [Turn] = []
+        turns.reserveCapacity(request.messages.count)
+        for (i, m) in request.messages.enumerated() {
+            var items: [Item] = []
+            items.reserveCapacity(m.parts.count)
+            for (j, part) in m.parts.enumerated() {
+                let path = "messages[\(i)].content[\(j)]"
+                if let kept = admit(part, role: m.role, path, &ctx) { items.append(Item(part: kept, path: path)) }
+            }
+            if items.isEmpty { continue }
+            if let last = turns.indices.last, turns[last].role == m.role {
+                turns[last].items += items
+            } else {
+                turns.append(Turn(role: m.role, items: items))
+            }
+        }
+        guard !turns.isEmpty else { throw TranslateError.invalid("messages", "no message with content to send") }
+        if turns[0].role == .assistant {
+            ctx.diagnostics.dropped("messages[0]", "the conversation starts with an assistant turn: a user turn \".\" was inserted before it (Anthropic requires a user turn first)")
+            turns.insert(Turn(role: .user, items: [Item(part: .text(NText(".")), path: "messages[0]")]), at: 0)
+        }
+        try pairToolCalls(&turns)
+        return turns
+    }
+
+    /// The part as Anthropic can take it in a turn of `role`, or nil (dropped, with a warning
+    /// unless nothing is lost).
+    static func admit(_ part: NPart, role: NRole, _ path: String, _ ctx: inout TranslationContext) -> NPart? {
+        switch part {
+        case .text(let t):
+            return isBlank(t.text) ? nil : part
+        case .refusal(let s):
+            return isBlank(s) ? nil : .text(NText(s))
+        case .image, .document:
+            if role == .assistant {
+                ctx.diagnostics.dropped(path, "Anthropic takes images and documents in user turns only; dropped")
+                return nil
+            }
+            return part
+        case .thinking(let t):
+            guard role == .assistant else {
+                ctx.diagnostics.dropped(path, "thinking in a user turn; dropped")
+                return nil
+            }
+            guard let sig = t.signature, !sig.isEmpty, ThinkingSignature.origin(sig) == .anthropic else {
+                ctx.diagnostics.dropped(path, "thinking without an Anthropic signature cannot be sent to Anthropic; dropped")
+                return nil
+            }
+            return part
+        case .redactedThinking:
+            guard role == .assistant else {
+                ctx.diagnostics.dropped(path, "redacted thinking in a user turn; dropped")
+                return nil
+            }
+            return part
+        case .reasoningItem:
+            ctx.diagnostics.dropped(path, "OpenAI reasoning items cannot be sent to Anthropic; dropped")
+            return nil
+        case .toolCall:
+            guard role == .assistant else {
+                ctx.diagnostics.dropped(path, "a tool call in a user turn; dropped")
+                return nil
+            }
+            return part
+        case .toolResult:
+            guard role == .user else {
+                ctx.diagnostics.dropped(path, "a tool result in an assistant turn; dropped")
+                return nil
+            }
+            return part
+        case .opaque(let format, let type, _):
+            guard format == .anthropic else {
+                ctx.diagnostics.dropped(path, "\(format.name) item \"\(type)\" has no Anthropic form; dropped")
+                return nil
+            }
+            return part
+        }
+    }
+
+    /// Anthropic rejects text blocks that are empty or whitespace only.
+    @inline(__always) static func isBlank(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    /// Every tool call must be answered in the next user turn; tool results go first in it.
+    /// A tool call id used again in a later turn (some servers number calls per turn) gets a
+    /// suffix, in the call and in its results, since Anthropic wants ids unique.
+    static func pairToolCalls(_ turns: inout [Turn]) throws(TranslateError) {
+        var pending: [PendingCall] = []
+        var used: Set<String> = []
+        for t in turns.indices {
+            if turns[t].role == .assistant {
+                for k in turns[t].items.indices {
+                    guard case .toolCall(var c) = turns[t].items[k].part else { continue }
+                    let safe = ToolCallID.anthropicSafe(c.id)
+                    var sent = safe
+                    var n = 2
+                    while !used.insert(sent).inserted {
+                        sent = "\(safe)_\(n)"
+                        n += 1
+                    }
+                    pending.append(PendingCall(id: safe, sent: sent, original: c.id, name: c.name, path: turns[t].items[k].path))
+                    if sent != safe {
+                        c.id = sent
+                        turns[t].items[k].part = .toolCall(c)
+                    }
+                }
+                continue
+            }
+            var results: [Item] = []
+            var others: [Item] = []
+            for var item in turns[t].items {
+                guard case .toolResult(var r) = item.part else { others.append(item); continue }
+                let id = ToolCallID.anthropicSafe(r.toolCallId)
+                guard let k = pending.firstIndex(where: { $0.id == id }) else {
+                    throw TranslateError.invalid(item.path, "tool result \"\(r.toolCallId)\" answers no tool call of the preceding assistant turn")
+                }
+                if pending[k].sent != id {
+                    r.toolCallId = pending[k].sent
+                    item.part = .toolResult(r)
+                }
+                pending.remove(at: k)
+                results.append(item)
+            }
+            if let open = pending.first { throw unanswered(open) }
+            if !results.isEmpty { turns[t].items = results + others }
+        }
+        if let open = pending.first { throw unanswered(open) }
+    }
+
+    struct PendingCall {
+        /// The anthropic-safe id the client used, and the id sent (unique in the conversation).
+        var id: String
+        var sent: String
+        var original: String
+        var name: String
+        var path: String
+    }
+
+    static func unanswered(_ call: PendingCall) -> TranslateError {
+        TranslateError.invalid(call.path, "tool call \"\(call.original)\" (\(call.name)) has no tool result in the next user turn")
+    }
+}

@@ -1,0 +1,83 @@
+/// Typed reads of Chat request values: each names the JSON path of a wrong type.
+extension ChatRequestDecoder {
+    static func string(_ v: JSONValue, _ path: String) throws(TranslateError) -> String {
+        guard let s = v.string else { throw TranslateError.invalid(path, "expected a string, got \(v.kindDescription)") }
+        return s
+    }
+
+    static func bool(_ v: JSONValue, _ path: String) throws(TranslateError) -> Bool {
+        guard let b = v.bool else { throw TranslateError.invalid(path, "expected true or false, got \(v.kindDescription)") }
+        return b
+    }
+
+    /// A non-negative integer (token counts).
+    static func count(_ v: JSONValue, _ path: String) throws(TranslateError) -> Int {
+        guard let i = v.int, i >= 0 else { throw TranslateError.invalid(path, "expected a non-negative integer, got \(describe(v))") }
+        return i
+    }
+
+    /// A number, kept as its exact input text.
+    static func number(_ v: JSONValue, _ path: String) throws(TranslateError) -> String {
+        guard let t = v.numberText else { throw TranslateError.invalid(path, "expected a number, got \(v.kindDescription)") }
+        return t
+    }
+
+    static func object(_ v: JSONValue, _ path: String) throws(TranslateError) {
+        guard v.isObject else { throw TranslateError.invalid(path, "expected an object, got \(v.kindDescription)") }
+    }
+
+    static func array(_ v: JSONValue, _ path: String) throws(TranslateError) {
+        guard v.isArray else { throw TranslateError.invalid(path, "expected an array, got \(v.kindDescription)") }
+    }
+
+    /// `obj[key]` as a string; nil when absent or null.
+    static func optString(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String? {
+        guard let v = present(obj[key]) else { return nil }
+        return try string(v, "\(path).\(key)")
+    }
+
+    static func optBool(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> Bool? {
+        guard let v = present(obj[key]) else { return nil }
+        return try bool(v, "\(path).\(key)")
+    }
+
+    /// `obj[key]` as a string; throws when absent.
+    static func reqString(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String {
+        guard let v = obj[key] else { throw TranslateError.invalid("\(path).\(key)", "required") }
+        return try string(v, "\(path).\(key)")
+    }
+
+    /// A member that is absent or JSON null reads as nil.
+    static func present(_ v: JSONValue?) -> JSONValue? {
+        guard let v, !v.isNull else { return nil }
+        return v
+    }
+
+    static func describe(_ v: JSONValue) -> String {
+        v.kind == .number ? (v.numberText ?? "a number") : v.kindDescription
+    }
+
+    /// Text from `string | [{type:"text", text}]` (system, developer and tool contents).
+    static func textParts(_ v: JSONValue, _ path: String) throws(TranslateError) -> [NText] {
+        if let s = v.string { return [NText(s)] }
+        guard v.isArray else { throw TranslateError.invalid(path, "expected a string or an array of text parts, got \(v.kindDescription)") }
+        var out: [NText] = []
+        var i = 0
+        for part in v.elements {
+            let p = "\(path)[\(i)]"
+            try object(part, p)
+            let type = part["type"]?.string ?? "text"
+            guard type == "text" else { throw TranslateError.invalid(p, "only text parts are allowed here, got \"\(type)\"") }
+            guard let t = part["text"] else { throw TranslateError.invalid("\(p).text", "required") }
+            out.append(NText(try string(t, "\(p).text"), cacheControl: cacheControl(part)))
+            i += 1
+        }
+        return out
+    }
+
+    /// A `cache_control` some clients (LiteLLM style) put on Chat parts, kept for Anthropic.
+    static func cacheControl(_ part: JSONValue) -> [UInt8]? {
+        guard let c = present(part["cache_control"]), c.isObject else { return nil }
+        return Array(c.raw)
+    }
+}

@@ -1,0 +1,291 @@
+/// NRequest system text and turns → Chat `messages`.
+///
+/// A user turn becomes one `tool` message per tool result (in order, first), then one `user`
+/// message with the rest of the turn. Images and files inside tool results cannot go in a `tool`
+/// message: they move to that user message, after a note naming the tool_call_id.
+enum ChatMessagesEncoder {
+    static let billingHeaderPrefix = "x-anthropic-billing-header:"
+
+    /// One system message: the text blocks joined with a blank line.
+    static func system(_ system: [NText], _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+        var texts: [String] = []
+        texts.reserveCapacity(system.count)
+        for (i, t) in system.enumerated() {
+            if ctx.config.stripBillingHeader, t.text.hasPrefix(billingHeaderPrefix) {
+                ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
+                continue
+            }
+            if t.cacheControl != nil { once.drop("cache_control", "system[\(i)].cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+            texts.append(t.text)
+        }
+        guard !texts.isEmpty else { return }
+        w.beginObject()
+        w.field("role", "system")
+        w.key("content")
+        writeJoined(texts, "\n\n", &w)
+        w.endObject()
+    }
+
+    /// A part of a Chat user message.
+    enum UserPart {
+        case text(String)
+        case imageURL(url: String, detail: String?)
+        case file(filename: String, dataURL: String)
+    }
+
+    static func user(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+        var out: [UserPart] = []
+        var rest: [UserPart] = []
+        for (j, p) in parts.enumerated() {
+            let ppath = path.child(j)
+            switch p {
+            case .toolResult(let r):
+                toolMessage(r, ppath, &w, &out, &once, &ctx)
+            default:
+                userPart(p, ppath, &rest, &once, &ctx)
+            }
+        }
+        out.append(contentsOf: rest)
+        guard !out.isEmpty else { return }
+        w.beginObject()
+        w.field("role", "user")
+        w.key("content")
+        if out.count == 1, case .text(let s) = out[0] {
+            w.string(s)
+        } else {
+            w.beginArray()
+            for part in out { write(part, &w) }
+            w.endArray()
+        }
+        w.endObject()
+    }
+
+    /// `{role:"tool", tool_call_id, content}`: text joined; is_error prefixes "Error: ".
+    /// Images and files go to `moved` (the user message that follows).
+    private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
+                                    _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+        if r.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+        var texts: [String] = []
+        var media: [UserPart] = []
+        for (k, c) in r.content.enumerated() {
+            let cpath = path.child(k)
+            switch c {
+            case .text(let t):
+                if t.cacheControl != nil { once.drop("cache_control", cpath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+                texts.append(t.text)
+            case .document(let d):
+                if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
+            case .opaque(.anthropic, "search_result", let raw):
+                if let s = searchResultText(raw) {
+                    once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
+                    texts.append(s)
+                } else {
+                    userPart(c, cpath, &media, &once, &ctx)
+                }
+            default:
+                userPart(c, cpath, &media, &once, &ctx)
+            }
+        }
+        w.beginObject()
+        w.field("role", "tool")
+        w.field("tool_call_id", r.toolCallId)
+        w.key("content")
+        w.beginString()
+        if r.isError { w.stringPiece("Error: ") }
+        for (k, t) in texts.enumerated() {
+            if k > 0 { w.stringPiece("\n") }
+            w.stringPiece(t)
+        }
+        if texts.isEmpty && !media.isEmpty { w.stringPiece("(see the attachments in the next user message)") }
+        w.endString()
+        w.endObject()
+        if !media.isEmpty {
+            ctx.diagnostics.dropped(path.text(), "images/files of tool result \(r.toolCallId) moved to a user message (a Chat tool message holds text only)")
+            moved.append(.text("Attachments from the result of tool call \(r.toolCallId):"))
+            moved.append(contentsOf: media)
+        }
+    }
+
+    /// A user-turn part as a Chat part, or a warning when Chat cannot carry it.
+    private static func userPart(_ p: NPart, _ path: MessagePath, _ out: inout [UserPart], _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+        switch p {
+        case .text(let t):
+            if t.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+            if t.citations != nil { once.drop("citations", path.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
+            out.append(.text(t.text))
+        case .refusal(let s):
+            out.append(.text(s))
+        case .image(let img):
+            switch img.source {
+            case .base64(let mediaType, let data): out.append(.imageURL(url: "data:\(mediaType);base64,\(data)", detail: img.detail))
+            case .url(let url): out.append(.imageURL(url: url, detail: img.detail))
+            case .file: ctx.diagnostics.dropped(path.text(), "image with a file_id dropped (vendor file ids are not portable)")
+            case .text(let s): out.append(.text(s))
+            }
+        case .document(let d):
+            switch d.source {
+            case .base64(let mediaType, let data):
+                // Upstreams tell the file type by the name: a PDF's name ends in .pdf.
+                var filename = d.filename ?? d.title ?? "document"
+                if mediaType == "application/pdf", !filename.lowercased().hasSuffix(".pdf") { filename += ".pdf" }
+                out.append(.file(filename: filename, dataURL: "data:\(mediaType);base64,\(data)"))
+            case .text(let s):
+                if d.title != nil { once.drop("document.title", path.text(".title"), "document title dropped (a text document becomes a text part)", &ctx.diagnostics) }
+                out.append(.text(s))
+            case .url(let url):
+                ctx.diagnostics.dropped(path.text(), "document by URL dropped (OpenAI Chat has no file URLs): \(url)")
+            case .file:
+                ctx.diagnostics.dropped(path.text(), "document with a file_id dropped (vendor file ids are not portable)")
+            }
+        case .opaque(let format, let type, let raw):
+            if format == .anthropic, type == "search_result", let s = searchResultText(raw) {
+                once.drop("search_result", path.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
+                out.append(.text(s))
+            } else {
+                ctx.diagnostics.dropped(path.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
+            }
+        case .thinking, .redactedThinking, .reasoningItem, .toolCall, .toolResult:
+            ctx.diagnostics.dropped(path.text(), "block dropped (not allowed in a user message)")
+        }
+    }
+
+    private static func write(_ part: UserPart, _ w: inout JSONWriter) {
+        w.beginObject()
+        switch part {
+        case .text(let s):
+            w.field("type", "text")
+            w.field("text", s)
+        case .imageURL(let url, let detail):
+            w.field("type", "image_url")
+            w.key("image_url")
+            w.beginObject()
+            w.field("url", url)
+            w.field("detail", ifPresent: detail)
+            w.endObject()
+        case .file(let filename, let dataURL):
+            w.field("type", "file")
+            w.key("file")
+            w.beginObject()
+            w.field("filename", filename)
+            w.field("file_data", dataURL)
+            w.endObject()
+        }
+        w.endObject()
+    }
+
+    /// `{role:"assistant", content, reasoning_content?, tool_calls?}`.
+    static func assistant(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+        var texts: [String] = []
+        var reasoning: [String] = []
+        var hasReasoning = false
+        var calls: [NToolCall] = []
+        for (j, p) in parts.enumerated() {
+            let ppath = path.child(j)
+            switch p {
+            case .text(let t):
+                if t.cacheControl != nil { once.drop("cache_control", ppath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
+                if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
+                if !t.text.isEmpty { texts.append(t.text) }
+            case .refusal(let s): texts.append(s)
+            case .thinking(let t): hasReasoning = true; if !t.text.isEmpty { reasoning.append(t.text) }
+            case .reasoningItem(let item):
+                hasReasoning = true
+                reasoning.append(contentsOf: item.summary.filter { !$0.isEmpty })
+                reasoning.append(contentsOf: item.content.filter { !$0.isEmpty })
+            case .redactedThinking:
+                once.drop("redacted_thinking", ppath.text(), "redacted_thinking dropped (encrypted for Anthropic only)", &ctx.diagnostics)
+            case .toolCall(let c): calls.append(c)
+            case .opaque(_, let type, _):
+                ctx.diagnostics.dropped(ppath.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
+            case .image, .document, .toolResult:
+                ctx.diagnostics.dropped(ppath.text(), "block dropped (not allowed in an assistant message)")
+            }
+        }
+        let replay = hasReasoning && ctx.config.replayReasoning && ctx.config.upstreamReasoningField != .none
+        if hasReasoning && !replay {
+            once.drop("thinking", path.text(), "earlier thinking not replayed (upstream.replay_reasoning is off or reasoning_field is none)", &ctx.diagnostics)
+        }
+        // A turn with nothing left (only dropped blocks) is not sent: an empty assistant message
+        // says nothing and some servers reject it.
+        guard !texts.isEmpty || !calls.isEmpty || replay else { return }
+        w.beginObject()
+        w.field("role", "assistant")
+        w.key("content")
+        if texts.isEmpty {
+            if calls.isEmpty { w.string("") } else { w.null() }
+        } else {
+            writeJoined(texts, "\n\n", &w)
+        }
+        if replay {
+            w.key(ctx.config.upstreamReasoningField.rawValue)
+            writeJoined(reasoning, "\n\n", &w)
+        }
+        if !calls.isEmpty {
+            w.key("tool_calls")
+            w.beginArray()
+            for c in calls {
+                w.beginObject()
+                w.field("id", c.id)
+                w.field("type", "function")
+                w.key("function")
+                w.beginObject()
+                w.field("name", ctx.toolNames.openAISafe(c.name))
+                w.key("arguments")
+                w.string(bytes: c.arguments)
+                w.endObject()
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.endObject()
+    }
+
+    /// An Anthropic `search_result` block (`{source, title, content:[{type:"text", text}]}`) as
+    /// plain text: the title, the source, then the content texts. nil when it has no text.
+    static func searchResultText(_ raw: [UInt8]) -> String? {
+        guard let doc = try? JSONDocument.parse(raw) else { return nil }
+        let b = doc.root
+        var lines: [String] = []
+        if let title = b["title"]?.string, !title.isEmpty { lines.append(title) }
+        if let source = b["source"]?.string, !source.isEmpty { lines.append("Source: " + source) }
+        var hasText = false
+        if let content = b["content"] {
+            for c in content.elements {
+                if let t = c["text"]?.string { lines.append(t); hasText = true }
+            }
+        }
+        return hasText ? lines.joined(separator: "\n") : nil
+    }
+
+    /// One JSON string from pieces and a separator, without building the joined String.
+    static func writeJoined(_ pieces: [String], _ separator: String, _ w: inout JSONWriter) {
+        w.beginString()
+        for (i, s) in pieces.enumerated() {
+            if i > 0 { w.stringPiece(separator) }
+            w.stringPiece(s)
+        }
+        w.endString()
+    }
+}
+
+/// A JSON path into the client's request (`messages[3].content[1].content[0]`), built as text
+/// only when a warning needs it.
+struct MessagePath {
+    var index: Int
+    /// Block index in the message, then in a tool result's content; -1 when not that deep.
+    var part = -1
+    var sub = -1
+
+    func child(_ i: Int) -> MessagePath {
+        var p = self
+        if part < 0 { p.part = i } else { p.sub = i }
+        return p
+    }
+
+    func text(_ suffix: String = "") -> String {
+        var s = "messages[\(index)]"
+        if part >= 0 { s += ".content[\(part)]" }
+        if sub >= 0 { s += ".content[\(sub)]" }
+        return s + suffix
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test suite (`make test` calls this after building). Each suite runs even when an
+# earlier one failed; the last line sums them up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=${PYTHON:-python3}
+passed=0; failed=0; failures=()
+
+suite() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+suite "swift unit and fixture tests" env APXLATE_LIB_ONLY=1 swift test
+suite "C ABI tests" bash Tests/c/run.sh
+suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
+suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
+suite "go binding tests" bash bindings/go/test.sh
+suite "nginx module tests" bash bindings/nginx/test.sh
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]
