@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Writes the neutral response as a Responses response object (API-REFERENCE §3.3).
 ///
 /// Item ids are derived from the response id, so the same response always gives the same ids.
@@ -8,7 +14,7 @@ enum ResponsesResponseEncoder {
         let ids = ResponsesIDs(r.id)
         var w = JSONWriter(capacity: 512 + r.content.count * 128)
         let (status, reason) = ResponsesStatus.encode(r.stopReason)
-        ResponsesEnvelope.write(&w, id: ids.response, created: r.created ?? 0, status: status, incompleteReason: reason,
+        ResponsesEnvelope.write(&w, id: ids.response, created: r.created ?? Int(time(nil)), status: status, incompleteReason: reason,
                                 error: nil, model: r.model, usage: r.usage) { w in
             writeOutput(&w, r.content, ids: ids, status: status == "completed" ? "completed" : "incomplete", &ctx)
         }
