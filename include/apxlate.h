@@ -137,6 +137,9 @@ typedef struct apx_translator apx_translator;
  *     "builtin_tools": "error" | "drop"  vendor built-in tools the target cannot express (Responses
  *                                      web_search, file_search, ...): reject, or drop with a warning
  *                                      (default "drop")
+ *     "responses_reasoning": true|false  an openai-responses upstream takes `reasoning` and
+ *                                      `include: ["reasoning.encrypted_content"]` (default true;
+ *                                      false for non-reasoning models, which reject both)
  *   },
  *   "client": {
  *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning

@@ -23,6 +23,9 @@ public struct TranslatorConfig: Sendable {
     public var streamUsage: Bool = true
     public var stripBillingHeader: Bool = true
     public var builtinTools: BuiltinToolsPolicy = .drop
+    /// A Responses upstream takes `reasoning` and `include: ["reasoning.encrypted_content"]`
+    /// (reasoning models); false for models that reject them (gpt-4.1, gpt-4o).
+    public var responsesReasoning: Bool = true
 
     // How Chat clients receive reasoning text.
     public var clientReasoningField: ReasoningField = .reasoningContent
@@ -105,6 +108,7 @@ public struct TranslatorConfig: Sendable {
             case "send_user": config.sendUser = try bool(v, path)
             case "stream_usage": config.streamUsage = try bool(v, path)
             case "strip_billing_header": config.stripBillingHeader = try bool(v, path)
+            case "responses_reasoning": config.responsesReasoning = try bool(v, path)
             case "builtin_tools":
                 guard let p = BuiltinToolsPolicy(rawValue: try string(v, path)) else {
                     throw TranslateError(.config, "\(path): expected \"error\" or \"drop\"", path: path)
