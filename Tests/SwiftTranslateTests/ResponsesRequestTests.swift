@@ -240,6 +240,14 @@ import Testing
 
         r.reasoning = NReasoningConfig(mode: .disabled)
         #expect(try RX.encodeRequest(r).0.root["reasoning"] == nil)
+
+        // a non-reasoning upstream gets neither reasoning nor include, and the loss is reported
+        r.reasoning = NReasoningConfig(mode: .adaptive, effort: "high")
+        let (plain, plainWarnings, _) = try RX.encodeRequest(r, config: try RX.config(#"{"upstream":{"responses_reasoning":false}}"#))
+        #expect(plain.root["reasoning"] == nil)
+        #expect(plain.root["include"] == nil)
+        #expect(plain.root["store"]?.bool == false)
+        #expect(plainWarnings.contains { $0.hasPrefix("reasoning") })
     }
 
     @Test func builtinToolsFromAnthropicFollowTheConfig() throws {

@@ -1,6 +1,7 @@
 /// Writes the neutral request as a Responses `POST /v1/responses` body (API-REFERENCE §3.1).
-/// Always `store: false` with `include: ["reasoning.encrypted_content"]`: the conversation,
-/// reasoning included, travels with every request, and no state is left on the server.
+/// Always `store: false`, with `include: ["reasoning.encrypted_content"]` (unless the upstream
+/// takes no reasoning parameters): the conversation, reasoning included, travels with every
+/// request, and no state is left on the server.
 enum ResponsesRequestEncoder {
     /// OpenAI rejects `max_output_tokens` below 16.
     static let minOutputTokens = 16
@@ -22,7 +23,13 @@ enum ResponsesRequestEncoder {
             ctx.diagnostics.dropped("tool_choice", "no tools to choose from")
         }
 
-        if let reasoning = r.reasoning { writeReasoning(&w, reasoning) }
+        if let reasoning = r.reasoning {
+            if ctx.config.responsesReasoning {
+                writeReasoning(&w, reasoning)
+            } else if reasoning.mode != .disabled {
+                ctx.diagnostics.dropped("reasoning", "the upstream takes no reasoning parameters (upstream.responses_reasoning is false)")
+            }
+        }
         if var max = r.maxTokens {
             if let cap = ctx.config.maxTokensCap, max > cap { max = cap }
             if max < minOutputTokens {
@@ -46,8 +53,10 @@ enum ResponsesRequestEncoder {
         }
         if r.stream { w.field("stream", true) }
         w.field("store", false)
-        w.key("include")
-        w.beginArray(); w.string("reasoning.encrypted_content"); w.endArray()
+        if ctx.config.responsesReasoning {
+            w.key("include")
+            w.beginArray(); w.string("reasoning.encrypted_content"); w.endArray()
+        }
         w.endObject()
         return w.bytes
     }
