@@ -176,6 +176,19 @@ w(C2R, "req-chat-tool-loop", {"kind": "request", "from": "openai-chat", "to": "o
                 {"role": "tool", "tool_call_id": "call_1", "content": "x = 42"},
                 {"role": "user", "content": "and y?"}]}})
 
+# a Chat client replays the reasoning_details it received from a Responses upstream (via apxlate)
+w(C2R, "req-reasoning-details-replayed", {"kind": "request", "from": "openai-chat", "to": "openai-responses",
+  "input": {"model": "m", "messages": [{"role": "user", "content": "q"},
+    {"role": "assistant", "content": None, "reasoning_content": "Need weather.",
+     "reasoning_details": [{"type": "reasoning.text", "text": "Need weather.", "signature": SIG_R, "format": "anthropic-claude-v1", "index": 0}],
+     "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+    {"role": "tool", "tool_call_id": "call_1", "content": "ok"}]},
+  "expected": {"model": "m", "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "q"}]},
+    {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "Need weather."}], "encrypted_content": "gAAAAenc=="},
+    {"type": "function_call", "call_id": "call_1", "name": "f", "arguments": "{}"},
+    {"type": "function_call_output", "call_id": "call_1", "output": "ok"}],
+   "store": False, "include": ["reasoning.encrypted_content"]}})
+
 w(C2R, "req-stop-dropped", {"kind": "request", "from": "openai-chat", "to": "openai-responses",
   "input": {"model": "m", "stop": ["\n\n"], "messages": [{"role": "user", "content": "hi"}]}, "warnings": ["stop"]})
 
