@@ -40,6 +40,12 @@ import Testing
         #expect(warnings.isEmpty)
     }
 
+    @Test func doubleEncodedArgumentsAreUnwrappedWithAWarning() throws {
+        let (doc, warnings) = try A2C.response(#"{"id":"c","choices":[{"message":{"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"\"{\\\"a\\\": 1}\""}}]},"finish_reason":"tool_calls"}]}"#)
+        #expect(A2C.raw(Self.content(doc, 0)?["input"]) == #"{"a": 1}"#)
+        #expect(warnings.contains { $0.contains("encoded twice") })
+    }
+
     @Test func emptyArgumentsBecomeAnEmptyObjectWithoutWarning() throws {
         let (doc, warnings) = try A2C.response(#"{"id":"c","choices":[{"message":{"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":"tool_calls"}]}"#)
         #expect(A2C.raw(Self.content(doc, 0)?["input"]) == "{}")

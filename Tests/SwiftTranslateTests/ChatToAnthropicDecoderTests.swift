@@ -111,8 +111,27 @@ import Testing
         }
     }
 
+    @Test func vendorReasoningParametersMap() throws {
+        let cases: [(String, NReasoningConfig.Mode?, Int?, String?)] = [
+            (#""reasoning":{"max_tokens":3000}"#, .enabled, 3000, nil),
+            (#""reasoning":{"effort":"high"}"#, .adaptive, nil, "high"),
+            (#""reasoning":{"enabled":false}"#, .disabled, nil, nil),
+            (#""reasoning":{}"#, nil, nil, nil),
+            (#""thinking":{"type":"enabled","budget_tokens":2048}"#, .enabled, 2048, nil),
+            (#""thinking":{"type":"disabled"}"#, .disabled, nil, nil),
+            (#""thinking":{"type":"enabled","budget_tokens":2048},"reasoning_effort":"low""#, .adaptive, nil, "low"),
+        ]
+        for (fields, mode, budget, effort) in cases {
+            let (r, _) = try C2A.decode(#"{"model":"m","messages":[],\#(fields)}"#)
+            #expect(r.reasoning?.mode == mode && r.reasoning?.budgetTokens == budget && r.reasoning?.effort == effort, "\(fields)")
+        }
+    }
+
     @Test(arguments: [
         (#"{"model":1,"messages":[]}"#, "model"),
+        (#"{"model":"m","messages":[],"thinking":{"type":"maybe"}}"#, "thinking.type"),
+        (#"{"model":"m","messages":[],"reasoning":{"max_tokens":"lots"}}"#, "reasoning.max_tokens"),
+        (#"{"model":"m","messages":[],"reasoning":{"effort":"huge"}}"#, "reasoning.effort"),
         (#"{"model":"m"}"#, "messages"),
         (#"{"model":"m","messages":{}}"#, "messages"),
         (#"{"model":"m","messages":[3]}"#, "messages[0]"),

@@ -174,6 +174,20 @@ import Testing
         #expect(nothing?.path == "messages")
     }
 
+    @Test func prefillLosesTrailingWhitespaceOnly() throws {
+        let r = C2A.request([C2A.user([.text(NText("q"))]), C2A.assistant([.text(NText("  The answer is \r\n\t "))])])
+        let (doc, w) = try C2A.encode(r)
+        let last = Array(try #require(doc.root["messages"]).elements)[1]["content"]
+        #expect(C2A.text(last) == #"[{"type":"text","text":"  The answer is"}]"#)
+        #expect(w.count == 1 && w[0].hasPrefix("messages[1].content[0]"))
+    }
+
+    @Test func toolMessageImagesReachTheToolResult() throws {
+        let (doc, _) = try C2A.translate(#"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"shot"},{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"screenshot","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a","content":[{"type":"text","text":"here"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBO"}}]}]}"#)
+        let last = Array(try #require(doc.root["messages"]).elements)[2]["content"]
+        #expect(C2A.text(last) == #"[{"type":"tool_result","tool_use_id":"a","content":[{"type":"text","text":"here"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBO"}}]}]"#)
+    }
+
     @Test func endToEndFromChatKeepsClientPathsForPairingErrors() {
         let e = C2A.failure { _ = try C2A.translate(#"{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]}]}"#) }
         #expect(e?.path == "messages[2].tool_calls[0]")

@@ -9,7 +9,7 @@ import Testing
 /// kind), "input" (the document), "expected" (the translated document, compared as JSON values with
 /// key order ignored), optional "expected_status", optional "warnings" (substrings that must each
 /// appear in some warning). Stream cases are in StreamFixtureTests. An expected value "<any>"
-/// matches any value (for "created" timestamps). A request case may give "expected_error"
+/// matches any value (for "created" timestamps). A request or response case may give "expected_error"
 /// {"status": "invalid"|"unsupported"|…, "path"?, "message"? (a substring)} instead of "expected".
 @Suite struct GoldenFixtures {
     static let root = FixtureFiles.root + "/Fixtures"
@@ -37,7 +37,11 @@ import Testing
         }
         if let e = c["expected_error"] {
             do {
-                _ = try translator.translateRequest(from: from, to: to, body: inputBytes)
+                if kind == "response" {
+                    _ = try translator.translateResponse(exchange: exchange, from: from, to: to, body: inputBytes)
+                } else {
+                    _ = try translator.translateRequest(from: from, to: to, body: inputBytes)
+                }
                 Issue.record("\(dir): expected an error, the translation succeeded")
             } catch {
                 #expect("\(error.status)" == e["status"]?.string, "\(dir): status of \(error.message)")

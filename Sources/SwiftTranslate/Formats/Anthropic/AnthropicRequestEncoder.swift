@@ -23,32 +23,7 @@ enum AnthropicRequestEncoder {
         }
         w.endArray()
 
-        var choice = r.toolChoice
-        var tools = r.tools
-        if tools.isEmpty {
-            tools = placeholderTools(turns)
-            if !tools.isEmpty {
-                ctx.diagnostics.dropped("tools", "the history has tool calls but the request defines no tools: placeholder definitions were sent for \(tools.map(\.name).joined(separator: ", "))")
-                if choice == nil { choice = NToolChoice.none }
-            }
-        }
-        let written = try writeTools(&w, tools, &ctx)
-        if written == 0 {
-            switch choice {
-            case .any?, .tool?: throw TranslateError.invalid("tool_choice", "requires a tool, but the request has none")
-            default: break
-            }
-        } else {
-            if s.thinkingOn {
-                switch choice {
-                case .any?, .tool?:
-                    ctx.diagnostics.dropped("tool_choice", "forced tool use is not allowed with thinking on Anthropic: sent as auto")
-                    choice = .auto
-                default: break
-                }
-            }
-            writeToolChoice(&w, choice, parallel: r.parallelToolCalls)
-        }
+        try writeToolsAndChoice(&w, r, turns, thinkingOn: s.thinkingOn, &ctx)
 
         switch s.thinking {
         case nil: break

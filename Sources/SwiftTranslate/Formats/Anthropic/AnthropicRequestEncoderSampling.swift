@@ -1,6 +1,7 @@
 /// max_tokens, thinking, effort and sampling numbers for Anthropic, decided together because
 /// they constrain each other (budget < max_tokens; thinking excludes temperature, top_k and
-/// forced tool use; a tool loop needs the signed thinking block it started with).
+/// forced tool use; a tool loop needs the signed thinking block it started with; temperature
+/// and top_p not both).
 extension AnthropicRequestEncoder {
     enum Thinking: Equatable {
         case disabled
@@ -75,6 +76,11 @@ extension AnthropicRequestEncoder {
                 ctx.diagnostics.dropped("top_p", "must be 0.95 or more with thinking; dropped")
                 s.topP = nil
             }
+        }
+        if s.temperature != nil, let p = s.topP {
+            // Current Claude models reject both at once ("use only one"); temperature wins.
+            ctx.diagnostics.dropped("top_p", "\(p) dropped: Anthropic takes temperature or top_p, not both")
+            s.topP = nil
         }
         return s
     }

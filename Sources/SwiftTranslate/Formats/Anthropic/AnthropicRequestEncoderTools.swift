@@ -2,12 +2,49 @@
 extension AnthropicRequestEncoder {
     static let emptySchema = Array("{\"type\":\"object\",\"properties\":{}}".utf8)
 
+    /// `tools` (placeholders when the history needs them) and `tool_choice`, downgraded to auto
+    /// when thinking is on.
+    static func writeToolsAndChoice(_ w: inout JSONWriter, _ r: NRequest, _ turns: [Turn], thinkingOn: Bool, _ ctx: inout TranslationContext) throws(TranslateError) {
+        var choice = r.toolChoice
+        var tools = r.tools
+        if tools.isEmpty {
+            tools = placeholderTools(turns)
+            if !tools.isEmpty {
+                ctx.diagnostics.dropped("tools", "the history has tool calls but the request defines no tools: placeholder definitions were sent for \(tools.map(\.name).joined(separator: ", "))")
+                if choice == nil { choice = NToolChoice.none }
+            }
+        }
+        let written = try writeTools(&w, tools, &ctx)
+        if written == 0 {
+            switch choice {
+            case .any?, .tool?: throw TranslateError.invalid("tool_choice", "requires a tool, but the request has none")
+            default: break
+            }
+        } else {
+            if thinkingOn {
+                switch choice {
+                case .any?, .tool?:
+                    ctx.diagnostics.dropped("tool_choice", "forced tool use is not allowed with thinking on Anthropic: sent as auto")
+                    choice = .auto
+                default: break
+                }
+            }
+            writeToolChoice(&w, choice, parallel: r.parallelToolCalls)
+        }
+    }
+
     /// Writes the `tools` member (when there is any tool to send); returns the number written.
     static func writeTools(_ w: inout JSONWriter, _ tools: [NTool], _ ctx: inout TranslationContext) throws(TranslateError) -> Int {
         var written = 0
         for (i, t) in tools.enumerated() {
             let path = "tools[\(i)]"
             if let b = t.builtin {
+                if b.format == .openaiChat, b.type == "web_search_options" {
+                    if written == 0 { w.key("tools"); w.beginArray() }
+                    writeWebSearch(&w, b.raw, path, &ctx)
+                    written += 1
+                    continue
+                }
                 guard b.format == .anthropic else {
                     ctx.diagnostics.dropped(path, "\(b.format.name) built-in tool \"\(b.type)\" has no Anthropic form; dropped")
                     continue
@@ -30,6 +67,29 @@ extension AnthropicRequestEncoder {
         }
         if written > 0 { w.endArray() }
         return written
+    }
+
+    /// Chat `web_search_options{search_context_size?, user_location?{type, approximate{…}}}` →
+    /// the web_search server tool with the same approximate location.
+    static func writeWebSearch(_ w: inout JSONWriter, _ raw: [UInt8], _ path: String, _ ctx: inout TranslationContext) {
+        w.beginObject()
+        w.field("type", "web_search_20250305")
+        w.field("name", "web_search")
+        if let doc = try? JSONDocument.parse(raw) {
+            if doc.root["search_context_size"].map({ !$0.isNull }) == true {
+                ctx.diagnostics.dropped("web_search_options.search_context_size", "no Anthropic counterpart; dropped")
+            }
+            if let approx = doc.root["user_location"]?["approximate"], approx.isObject {
+                w.key("user_location")
+                w.beginObject()
+                w.field("type", "approximate")
+                for key in ["city", "region", "country", "timezone"] {
+                    if let v = approx[key], v.isString { w.key(key); w.value(v) }
+                }
+                w.endObject()
+            }
+        }
+        w.endObject()
     }
 
     /// The schema as Anthropic needs it: a root `type:"object"` (added when missing).

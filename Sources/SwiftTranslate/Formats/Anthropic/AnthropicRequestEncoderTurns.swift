@@ -37,7 +37,20 @@ extension AnthropicRequestEncoder {
             turns.insert(Turn(role: .user, items: [Item(part: .text(NText(".")), path: "messages[0]")]), at: 0)
         }
         try pairToolCalls(&turns)
+        trimPrefill(&turns, &ctx)
         return turns
+    }
+
+    /// A final assistant turn is a prefill, and Anthropic rejects one that ends in whitespace.
+    static func trimPrefill(_ turns: inout [Turn], _ ctx: inout TranslationContext) {
+        guard let t = turns.indices.last, turns[t].role == .assistant, let k = turns[t].items.indices.last,
+              case .text(var text) = turns[t].items[k].part,
+              let last = text.text.utf8.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 else { return }
+        var s = Substring(text.text)
+        while let c = s.last, c == " " || c == "\n" || c == "\r" || c == "\t" || c == "\r\n" { s.removeLast() }
+        text.text = String(s)
+        turns[t].items[k].part = .text(text)
+        ctx.diagnostics.dropped(turns[t].items[k].path, "trailing whitespace of the final assistant message (a prefill) removed: Anthropic rejects it")
     }
 
     /// The part as Anthropic can take it in a turn of `role`, or nil (dropped, with a warning

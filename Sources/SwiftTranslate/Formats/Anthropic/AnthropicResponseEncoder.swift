@@ -87,6 +87,13 @@ enum AnthropicResponseEncoder {
             w.raw(trimmed)
             return
         }
+        // Some servers encode the arguments twice: a JSON string holding the object's text.
+        if trimmed.first == UInt8(ascii: "\""), let doc = try? JSONDocument.parse(Array(trimmed)),
+           let inner = doc.root.stringBytes, let innerDoc = try? JSONDocument.parse(inner), innerDoc.root.isObject {
+            ctx.diagnostics.dropped("\(path).input", "tool call \(call.id) (\(call.name)) had its arguments encoded twice; unwrapped")
+            w.raw(innerDoc.root.raw)
+            return
+        }
         ctx.diagnostics.dropped("\(path).input", "tool call \(call.id) (\(call.name)) has arguments that are not a JSON object; kept as text in input._raw_arguments")
         w.beginObject()
         w.key("_raw_arguments")

@@ -3,11 +3,11 @@
 enum AnthropicUsage {
     static func decode(_ u: JSONValue) -> NUsage {
         var n = NUsage()
-        n.cacheRead = u["cache_read_input_tokens"]?.int ?? 0
-        n.cacheWrite = u["cache_creation_input_tokens"]?.int ?? 0
-        n.input = (u["input_tokens"]?.int ?? 0) + n.cacheRead + n.cacheWrite
-        n.output = u["output_tokens"]?.int ?? 0
-        n.reasoning = u["output_tokens_details"]?["thinking_tokens"]?.int
+        n.cacheRead = u["cache_read_input_tokens"]?.tokenCount ?? 0
+        n.cacheWrite = u["cache_creation_input_tokens"]?.tokenCount ?? 0
+        n.input = (u["input_tokens"]?.tokenCount ?? 0) + n.cacheRead + n.cacheWrite
+        n.output = u["output_tokens"]?.tokenCount ?? 0
+        n.reasoning = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount
         return n
     }
 

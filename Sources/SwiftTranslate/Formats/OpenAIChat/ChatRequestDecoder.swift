@@ -5,7 +5,7 @@ enum ChatRequestDecoder {
     /// Fields with no counterpart: dropped, with a warning unless they hold a default (see `isDefault`).
     static let droppedFields: Set<String> = [
         "seed", "logit_bias", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
-        "metadata", "store", "modalities", "audio", "prediction", "verbosity", "web_search_options",
+        "metadata", "store", "modalities", "audio", "prediction", "verbosity",
         "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options", "moderation",
     ]
 
@@ -20,6 +20,9 @@ enum ChatRequestDecoder {
         var functionCall: JSONValue? = nil
         var user: String? = nil
         var safetyIdentifier: String? = nil
+        var webSearch: NTool? = nil
+        var effort: NReasoningConfig? = nil
+        var vendorReasoning: NReasoningConfig? = nil
 
         for (key, value) in root.members {
             guard let v = present(value) else { continue }
@@ -45,10 +48,14 @@ enum ChatRequestDecoder {
             case "function_call": functionCall = v
             case "parallel_tool_calls": r.parallelToolCalls = try bool(v, key)
             case "response_format": r.responseFormat = try responseFormat(v, &ctx)
-            case "reasoning_effort": r.reasoning = try reasoningEffort(v)
+            case "reasoning_effort": effort = try reasoningEffort(v)
+            case "reasoning": vendorReasoning = try openRouterReasoning(v, &ctx)
+            case "thinking": vendorReasoning = try thinking(v)
             case "user": user = try string(v, key)
             case "safety_identifier": safetyIdentifier = try string(v, key)
             case "service_tier": r.serviceTier = try string(v, key)
+            case "web_search_options": webSearch = try webSearchTool(v)
+            case "modalities" where v.count == 1 && v.elements.allSatisfy({ $0.stringEquals("text") }): break
             default:
                 if droppedFields.contains(key) {
                     if !isDefault(v) { ctx.diagnostics.dropped(key, "no counterpart upstream; dropped") }
@@ -61,6 +68,7 @@ enum ChatRequestDecoder {
         guard let messages else { throw TranslateError.invalid("messages", "required") }
         r.maxTokens = maxCompletion ?? maxTokens
         r.user = safetyIdentifier ?? user
+        r.reasoning = effort ?? vendorReasoning
         try decodeMessages(messages, into: &r, &ctx)
         if let functions { r.tools = try decodeFunctions(functions, "functions") }
         if let tools { r.tools += try decodeTools(tools, &ctx) }
@@ -71,6 +79,7 @@ enum ChatRequestDecoder {
             }
         }
         try checkUniqueNames(r.tools)
+        if let webSearch { r.tools.append(webSearch) }
         if let toolChoice { try decodeToolChoice(toolChoice, into: &r) }
         return r
     }
@@ -94,6 +103,15 @@ enum ChatRequestDecoder {
         }
     }
 
+    /// `web_search_options` asks for the vendor's web search: kept as a Chat built-in for the
+    /// encoder to map (Anthropic: the web_search server tool).
+    static func webSearchTool(_ v: JSONValue) throws(TranslateError) -> NTool {
+        try object(v, "web_search_options")
+        var tool = NTool(name: "web_search", description: nil, schema: nil)
+        tool.builtin = NBuiltinTool(format: .openaiChat, type: "web_search_options", raw: Array(v.raw))
+        return tool
+    }
+
     /// `stop`: a string or an array of strings.
     static func stop(_ v: JSONValue) throws(TranslateError) -> [String] {
         if let s = v.string { return [s] }
@@ -105,18 +123,6 @@ enum ChatRequestDecoder {
             i += 1
         }
         return out
-    }
-
-    /// `reasoning_effort`: none → disabled, minimal → low, the rest kept as the effort.
-    static func reasoningEffort(_ v: JSONValue) throws(TranslateError) -> NReasoningConfig {
-        let effort = try string(v, "reasoning_effort")
-        switch effort {
-        case "none": return NReasoningConfig(mode: .disabled)
-        case "minimal": return NReasoningConfig(mode: .adaptive, effort: "low")
-        case "low", "medium", "high", "xhigh", "max": return NReasoningConfig(mode: .adaptive, effort: effort)
-        default:
-            throw TranslateError.invalid("reasoning_effort", "expected none, minimal, low, medium, high, xhigh or max, got \"\(effort)\"")
-        }
     }
 
     /// `response_format`: text, json_object, or json_schema{name, description?, schema?, strict?}.

@@ -56,9 +56,11 @@ extension ChatRequestDecoder {
             case "tool":
                 let id = try reqString(m, "tool_call_id", path)
                 guard let c = present(m["content"]) else { throw TranslateError.invalid("\(path).content", "required") }
-                let texts = try textParts(c, "\(path).content")
+                // Text per the Chat spec; images and files too (as LiteLLM accepts), since tool
+                // results can carry them upstream.
+                let content = try userContent(c, "\(path).content", &ctx)
                 try answer(id, "\(path).tool_call_id", &state)
-                appendResult(NToolResult(toolCallId: id, content: texts.map { .text($0) }, isError: false), &r, &state)
+                appendResult(NToolResult(toolCallId: id, content: content, isError: false), &r, &state)
             case "function":
                 let name = try reqString(m, "name", path)
                 guard let pending = state.pendingFunction, pending.name == name else {

@@ -24,15 +24,15 @@ enum ChatUsage {
     ///   completion_tokens_details{reasoning_tokens}}`; missing numbers are 0.
     static func decode(_ u: JSONValue) -> NUsage {
         var n = NUsage()
-        n.input = u["prompt_tokens"]?.int ?? 0
-        n.output = u["completion_tokens"]?.int ?? 0
+        n.input = u["prompt_tokens"]?.tokenCount ?? 0
+        n.output = u["completion_tokens"]?.tokenCount ?? 0
         if let d = u["prompt_tokens_details"] {
-            n.cacheRead = d["cached_tokens"]?.int ?? 0
-            n.cacheWrite = d["cache_write_tokens"]?.int ?? 0
+            n.cacheRead = d["cached_tokens"]?.tokenCount ?? 0
+            n.cacheWrite = d["cache_write_tokens"]?.tokenCount ?? 0
         }
         // Some compatible servers (DeepSeek) report cache hits at the top level.
-        if n.cacheRead == 0, let hit = u["prompt_cache_hit_tokens"]?.int { n.cacheRead = hit }
-        n.reasoning = u["completion_tokens_details"]?["reasoning_tokens"]?.int
+        if n.cacheRead == 0, let hit = u["prompt_cache_hit_tokens"]?.tokenCount { n.cacheRead = hit }
+        n.reasoning = u["completion_tokens_details"]?["reasoning_tokens"]?.tokenCount
         return n
     }
 

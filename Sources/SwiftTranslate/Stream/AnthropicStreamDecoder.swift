@@ -1,0 +1,174 @@
+/// Anthropic Messages SSE → neutral events. Dispatches on the payload's `type` (as the SDK does),
+/// falling back to the `event:` name. Blocks cannot interleave in Anthropic streams, so the only
+/// state is the open block; `message_delta` is held (several may come, usage is cumulative) and
+/// emitted once at `message_stop`. Block types a client format cannot express (server-tool
+/// results) are dropped with a warning, their deltas with them.
+struct AnthropicStreamDecoder: StreamDecoder {
+    private enum State { case waiting, streaming, ended }
+    private enum Block: Equatable { case none, open(Int), skipped(Int) }
+
+    private let settings: StreamSettings
+    private var state = State.waiting
+    private var block = Block.none
+    private var usage = NUsage()
+    private var stop: NStopReason? = nil
+    private var stopSequence: String? = nil
+    private var warnings: [String] = []
+    private var warnedCitations = false
+
+    init(settings: StreamSettings) { self.settings = settings }
+
+    mutating func takeWarnings() -> [String] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+
+    mutating func consume(_ event: SSEEvent, json: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
+        if state == .ended { return }
+        guard json.isObject else {
+            throw TranslateError(.stream, "upstream event at byte \(event.offset) is \(json.kindDescription), expected an object", offset: event.offset)
+        }
+        let type = json["type"]?.string ?? event.nameString
+        switch type {
+        case "message_start":
+            guard state == .waiting else { throw malformed("a second message_start", event) }
+            let m = json["message"]
+            if let u = m?["usage"], u.isObject { usage = AnthropicUsage.decode(u) }
+            out.append(.messageStart(id: m?["id"]?.string ?? "", model: m?["model"]?.string ?? "", created: nil, usage: usage))
+            state = .streaming
+        case "ping":
+            out.append(.keepAlive)
+        case "error":
+            out.append(.error(AnthropicErrors.decode(status: 0, root: json)))
+            state = .ended
+        case "content_block_start":
+            try requireStarted(type, event)
+            try blockStart(json, event, into: &out)
+        case "content_block_delta":
+            try requireStarted(type, event)
+            try blockDelta(json, event, into: &out)
+        case "content_block_stop":
+            try requireStarted(type, event)
+            let i = json["index"]?.int ?? -1
+            switch block {
+            case .open(let o) where o == i: out.append(.blockStop)
+            case .skipped(let o) where o == i: break
+            default: throw malformed("content_block_stop for index \(i) that is not open", event)
+            }
+            block = .none
+        case "message_delta":
+            try requireStarted(type, event)
+            if let s = json["delta"]?["stop_reason"]?.string { stop = AnthropicStop.decode(s) }
+            if let s = json["delta"]?["stop_sequence"]?.string { stopSequence = s }
+            if let u = json["usage"], u.isObject { merge(u) }
+        case "message_stop":
+            try requireStarted(type, event)
+            end(into: &out)
+        default:
+            break // new event types may be added: skip unknown ones
+        }
+    }
+
+    mutating func done(into out: inout [StreamEvent]) throws(TranslateError) { try finish(into: &out) }
+
+    mutating func finish(into out: inout [StreamEvent]) throws(TranslateError) {
+        switch state {
+        case .ended: return
+        case .waiting:
+            warnings.append("the upstream stream ended before sending any event")
+            out.append(.error(NError(kind: .api, status: 502, message: "the upstream stream ended before sending any data")))
+            state = .ended
+        case .streaming:
+            warnings.append("the upstream stream ended without message_stop: closed well-formed")
+            end(into: &out)
+        }
+    }
+
+    private mutating func end(into out: inout [StreamEvent]) {
+        if case .open = block { out.append(.blockStop) }
+        block = .none
+        if stop == nil { warnings.append("the upstream sent no stop_reason: end_turn assumed") }
+        out.append(.messageDelta(stop: stop ?? .endTurn, stopSequence: stopSequence, usage: usage))
+        out.append(.messageStop)
+        state = .ended
+    }
+
+    /// `message_delta.usage` figures are cumulative totals: each present figure replaces ours.
+    private mutating func merge(_ u: JSONValue) {
+        if let o = u["output_tokens"]?.tokenCount { usage.output = o }
+        if let r = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount { usage.reasoning = r }
+        let read = u["cache_read_input_tokens"]?.tokenCount
+        let write = u["cache_creation_input_tokens"]?.tokenCount
+        if let i = u["input_tokens"]?.tokenCount {
+            usage.input = i &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
+        } else if read != nil || write != nil {
+            usage.input = usage.uncachedInput &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
+        }
+        if let read { usage.cacheRead = read }
+        if let write { usage.cacheWrite = write }
+    }
+
+    private mutating func blockStart(_ json: JSONValue, _ event: SSEEvent, into out: inout [StreamEvent]) throws(TranslateError) {
+        guard block == .none else { throw malformed("content_block_start while a block is open", event) }
+        let i = json["index"]?.int ?? -1
+        guard let b = json["content_block"], b.isObject else { throw malformed("content_block_start without content_block", event) }
+        let type = b["type"]?.string ?? ""
+        switch type {
+        case "text":
+            out.append(.blockStart(.text))
+            if let t = JSONText(b["text"] ?? b), !t.isEmpty { out.append(.textDelta(t)) }
+        case "thinking":
+            out.append(.blockStart(.thinking))
+            if let t = JSONText(b["thinking"] ?? b), !t.isEmpty { out.append(.thinkingDelta(t)) }
+            if let s = JSONText(b["signature"] ?? b), !s.isEmpty { out.append(.signatureDelta(s)) }
+        case "redacted_thinking":
+            out.append(.blockStart(.redactedThinking(data: b["data"]?.string ?? "")))
+        case "server_tool_use":
+            // Executed by the upstream itself (web search, code execution): nothing for the
+            // client to run, and its result blocks cannot be expressed either.
+            warnings.append("content[\(i)]: server tool call \(b["name"]?.string ?? "") dropped (run by the upstream; no equivalent in the client format)")
+            block = .skipped(i)
+            return
+        case "tool_use":
+            let name = b["name"]?.string ?? ""
+            out.append(.blockStart(.toolCall(id: b["id"]?.string ?? "", name: settings.toolNames.original(name))))
+            if let input = b["input"], input.isObject, input.count > 0 {
+                var w = JSONWriter(capacity: input.raw.count + 16)
+                w.string(bytes: Array(input.raw))
+                out.append(.argumentsDelta(JSONText(body: w.bytes.dropFirst().dropLast())))
+            }
+        default:
+            warnings.append("content[\(i)]: \(type) block dropped (no equivalent in the client format)")
+            block = .skipped(i)
+            return
+        }
+        block = .open(i)
+    }
+
+    private mutating func blockDelta(_ json: JSONValue, _ event: SSEEvent, into out: inout [StreamEvent]) throws(TranslateError) {
+        let i = json["index"]?.int ?? -1
+        switch block {
+        case .open(let o) where o == i: break
+        case .skipped(let o) where o == i: return
+        default: throw malformed("content_block_delta for index \(i) that is not open", event)
+        }
+        guard let d = json["delta"], d.isObject else { return }
+        switch d["type"]?.string ?? "" {
+        case "text_delta": if let t = d["text"].flatMap(JSONText.init), !t.isEmpty { out.append(.textDelta(t)) }
+        case "thinking_delta": if let t = d["thinking"].flatMap(JSONText.init), !t.isEmpty { out.append(.thinkingDelta(t)) }
+        case "signature_delta": if let t = d["signature"].flatMap(JSONText.init), !t.isEmpty { out.append(.signatureDelta(t)) }
+        case "input_json_delta": if let t = d["partial_json"].flatMap(JSONText.init), !t.isEmpty { out.append(.argumentsDelta(t)) }
+        case "citations_delta":
+            if !warnedCitations { warnedCitations = true; warnings.append("content[\(i)]: citations dropped (no streaming equivalent in the client format)") }
+        default: break
+        }
+    }
+
+    private func requireStarted(_ type: String, _ event: SSEEvent) throws(TranslateError) {
+        if state == .waiting { throw malformed("\(type) before message_start", event) }
+    }
+
+    private func malformed(_ what: String, _ event: SSEEvent) -> TranslateError {
+        TranslateError(.stream, "malformed upstream stream: \(what) (event at byte \(event.offset))", offset: event.offset)
+    }
+}

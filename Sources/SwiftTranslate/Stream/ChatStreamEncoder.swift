@@ -1,0 +1,175 @@
+/// Neutral events → OpenAI Chat chunks: a role chunk first, content / reasoning / tool-call
+/// deltas, the finish chunk (`delta:{}` with the mapped finish_reason), the usage chunk
+/// (`choices:[]`) only when the client asked (`stream_options.include_usage`), then
+/// `data: [DONE]`. Every chunk carries the same `id` ("chatcmpl-" + the message id), `created`
+/// and `model` (the client's); their JSON prefix is written once and copied.
+/// Thinking goes to `config.clientReasoningField` (`reasoning_content` by default, "none" drops
+/// it); signatures and redacted thinking cannot be expressed and are dropped with a warning.
+struct ChatStreamEncoder: StreamEncoder {
+    private enum State { case idle, started, ended }
+
+    private static let keepAliveText = Array("keep-alive".utf8)
+
+    private let settings: StreamSettings
+    private var state = State.idle
+    /// `{"id":…,"object":"chat.completion.chunk","created":…,"model":…,"choices":[`
+    private var prefix: [UInt8] = []
+    /// Tool calls seen so far; the open one's Chat index is `toolCount - 1`.
+    private var toolCount = 0
+    /// Constant chunk pieces for the per-token deltas (built once at message start).
+    private var contentHead: [UInt8] = []
+    private var reasoningHead: [UInt8] = []
+    private var argumentsHead: [UInt8] = []
+    private static let dataPrefix = Array("data: ".utf8)
+    private static let deltaTail = Array((#""},"finish_reason":null}]}"# + "\n\n").utf8)
+    private static let argumentsMiddle = Array(#","function":{"arguments":""#.utf8)
+    private static let argumentsTail = Array((#""}}]},"finish_reason":null}]}"# + "\n\n").utf8)
+    private var inTool = false
+    private var inThinking = false
+    private var warnings: [String] = []
+    private var warnedThinking = false
+    private var warnedSignature = false
+
+    init(settings: StreamSettings) { self.settings = settings }
+
+    mutating func takeWarnings() -> [String] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+
+    mutating func encode(_ event: StreamEvent, into out: inout [UInt8]) {
+        if state == .ended { return }
+        if state == .idle {
+            switch event {
+            case .messageStart, .error, .keepAlive: break
+            default:
+                warnings.append("stream event before message_start ignored")
+                return
+            }
+        }
+        switch event {
+        case let .messageStart(id, model, created, _):
+            state = .started
+            var w = JSONWriter(capacity: 160)
+            w.beginObject()
+            w.field("id", "chatcmpl-" + id)
+            w.field("object", "chat.completion.chunk")
+            w.field("created", created ?? settings.clock())
+            w.field("model", settings.clientModel.flatMap { $0.isEmpty ? nil : $0 } ?? model)
+            w.key("choices")
+            w.bytes.append(UInt8(ascii: "["))
+            prefix = w.bytes
+            contentHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{"content":""#.utf8)
+            reasoningHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{""#.utf8)
+                + Array(settings.config.clientReasoningField.rawValue.utf8) + Array(#"":""#.utf8)
+            argumentsHead = Self.dataPrefix + prefix + Array(#"{"index":0,"delta":{"tool_calls":[{"index":"#.utf8)
+            chunk(into: &out) { w in
+                w.key("role"); w.string("assistant")
+                w.key("content"); w.string("")
+            }
+        case .blockStart(let kind):
+            inTool = false
+            inThinking = false
+            switch kind {
+            case .text: break
+            case .thinking: inThinking = true
+            case .redactedThinking:
+                warnings.append("redacted_thinking block dropped (no Chat equivalent)")
+            case let .toolCall(id, name):
+                inTool = true
+                let k = toolCount
+                toolCount += 1
+                chunk(into: &out) { w in
+                    w.key("tool_calls"); w.beginArray(); w.beginObject()
+                    w.field("index", k)
+                    w.field("id", id)
+                    w.field("type", "function")
+                    w.key("function"); w.beginObject()
+                    w.field("name", name)
+                    w.field("arguments", "")
+                    w.endObject()
+                    w.endObject(); w.endArray()
+                }
+            }
+        case .textDelta(let t):
+            out.append(contentsOf: contentHead)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.deltaTail)
+        case .thinkingDelta(let t):
+            let field = settings.config.clientReasoningField
+            if field == .none {
+                if !warnedThinking { warnedThinking = true; warnings.append("thinking dropped (client.reasoning_field is \"none\")") }
+                return
+            }
+            out.append(contentsOf: reasoningHead)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.deltaTail)
+        case .signatureDelta:
+            if !warnedSignature { warnedSignature = true; warnings.append("thinking signature dropped (no Chat equivalent)") }
+        case .argumentsDelta(let t):
+            guard inTool else { return }
+            out.append(contentsOf: argumentsHead)
+            out.appendDecimal(toolCount - 1)
+            out.append(contentsOf: Self.argumentsMiddle)
+            out.append(contentsOf: t.body)
+            out.append(contentsOf: Self.argumentsTail)
+        case .blockStop:
+            inTool = false
+            inThinking = false
+        case let .messageDelta(stop, _, usage):
+            finishChunk(ChatFinish.encode(stop), into: &out)
+            if settings.includeUsage { usageChunk(usage, into: &out) }
+        case .messageStop:
+            SSEWriter.done(into: &out)
+            state = .ended
+        case .error(let e):
+            let body = OpenAIErrors.encode(e).body
+            SSEWriter.event(nil, into: &out) { w in w.raw(body) }
+            state = .ended
+        case .keepAlive:
+            SSEWriter.comment(Self.keepAliveText[...], into: &out)
+        }
+    }
+
+    mutating func finish(into out: inout [UInt8]) {
+        guard state == .started else { return }
+        warnings.append("the stream ended without a finish: closed with finish_reason stop")
+        finishChunk("stop", into: &out)
+        SSEWriter.done(into: &out)
+        state = .ended
+    }
+
+    /// One chunk with one choice whose `delta` members `body` writes.
+    private func chunk(into out: inout [UInt8], _ body: (inout JSONWriter) -> Void) {
+        SSEWriter.event(nil, into: &out) { w in
+            w.bytes.append(contentsOf: prefix)
+            w.beginObject()
+            w.field("index", 0)
+            w.key("delta"); w.beginObject(); body(&w); w.endObject()
+            w.fieldNull("finish_reason")
+            w.endObject()
+            w.bytes.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    private func finishChunk(_ reason: String, into out: inout [UInt8]) {
+        SSEWriter.event(nil, into: &out) { w in
+            w.bytes.append(contentsOf: prefix)
+            w.beginObject()
+            w.field("index", 0)
+            w.key("delta"); w.beginObject(); w.endObject()
+            w.field("finish_reason", reason)
+            w.endObject()
+            w.bytes.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    private func usageChunk(_ usage: NUsage, into out: inout [UInt8]) {
+        SSEWriter.event(nil, into: &out) { w in
+            w.bytes.append(contentsOf: prefix)
+            w.bytes.append(contentsOf: "],".utf8)
+            w.key("usage"); ChatUsage.write(&w, usage)
+            w.endObject()
+        }
+    }
+}
