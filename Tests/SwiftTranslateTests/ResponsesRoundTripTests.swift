@@ -32,6 +32,62 @@ import Testing
         #expect(next.warnings.isEmpty, "\(next.warnings)")
     }
 
+    /// The same, with the answer streamed: the signature assembled from the Anthropic SSE events
+    /// gives back the same reasoning item.
+    @Test func anthropicClientKeepsStreamedResponsesReasoning() throws {
+        let sse = """
+        event: response.created
+        data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","status":"in_progress","model":"gpt-5","output":[]}}
+
+        event: response.output_item.added
+        data: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}}
+
+        event: response.reasoning_summary_text.delta
+        data: {"type":"response.reasoning_summary_text.delta","sequence_number":2,"output_index":0,"item_id":"rs_1","summary_index":0,"delta":"Need the weather."}
+
+        event: response.output_item.done
+        data: {"type":"response.output_item.done","sequence_number":3,"output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Need the weather."}],"encrypted_content":"gAAAAopaque=="}}
+
+        event: response.output_item.added
+        data: {"type":"response.output_item.added","sequence_number":4,"output_index":1,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":""}}
+
+        event: response.function_call_arguments.delta
+        data: {"type":"response.function_call_arguments.delta","sequence_number":5,"output_index":1,"item_id":"fc_1","delta":"{\\"city\\":\\"Paris\\"}"}
+
+        event: response.output_item.done
+        data: {"type":"response.output_item.done","sequence_number":6,"output_index":1,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}
+
+        event: response.completed
+        data: {"type":"response.completed","sequence_number":7,"response":{"id":"resp_1","status":"completed","output":[],"usage":{"input_tokens":50,"output_tokens":20}}}
+
+
+        """
+        var stream = try StreamTranslator(config: t.config, exchange: nil, from: .openaiResponses, to: .anthropic)
+        var out: [UInt8] = []
+        try stream.feed(Array(sse.utf8)[...], into: &out)
+        try stream.finish(into: &out)
+        // assemble the blocks the way an Anthropic client does
+        var thinking = "", signature = "", args = ""
+        var parser = SSEParser()
+        var pos = 0
+        while let ev = try parser.next(in: out[...], at: &pos) {
+            guard ev.kind == .message, let doc = try? JSONDocument.parse(ev.data) else { continue }
+            let d = doc.root["delta"]
+            thinking += d?["thinking"]?.string ?? ""
+            signature += d?["signature"]?.string ?? ""
+            args += d?["partial_json"]?.string ?? ""
+        }
+        var w = JSONWriter()
+        w.beginArray()
+        w.beginObject(); w.field("type", "thinking"); w.field("thinking", thinking); w.field("signature", signature); w.endObject()
+        w.beginObject(); w.field("type", "tool_use"); w.field("id", "call_1"); w.field("name", "get_weather"); w.key("input"); w.raw(Array(args.utf8)); w.endObject()
+        w.endArray()
+        let next = try t.translateRequest(from: .anthropic, to: .openaiResponses, body: Array(secondTurn(assistantContent: String(decoding: w.bytes, as: UTF8.self)).utf8)).0
+        let items = try replayedItems(next.body)
+        #expect(items.count == 4)
+        #expect(items[1] == Self.expectedReplay)
+    }
+
     /// A Responses client on Claude: the thinking block and its Anthropic signature survive the
     /// trip through a reasoning item and reach Anthropic unchanged.
     @Test func responsesClientKeepsAnthropicThinking() throws {
