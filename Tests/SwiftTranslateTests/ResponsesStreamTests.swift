@@ -162,4 +162,14 @@ import Testing
         // the open text is closed and kept in the failed response
         #expect(v.last?["response"]?["output"]?.count == 2)
     }
+
+    /// An upstream error before anything was sent still gives a stream that starts with
+    /// response.created (the SDK's helper requires it), then error and response.failed.
+    @Test func encoderErrorBeforeStart() {
+        var e = ResponsesStreamEncoder(settings: S.settings())
+        let v = S.encode(&e, [.error(NError(kind: .overloaded, status: 529, message: "Overloaded"))])
+        #expect(v.map { $0["type"]?.string ?? "" } == ["response.created", "response.in_progress", "error", "response.failed"])
+        #expect(v.map { $0["sequence_number"]?.int ?? -1 } == [0, 1, 2, 3])
+        #expect(v.last?["response"]?["status"]?.string == "failed")
+    }
 }

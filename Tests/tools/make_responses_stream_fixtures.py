@@ -94,6 +94,7 @@ w(R2A, "incomplete-max-tokens", ra, s.text())
 w(R2C, "incomplete-max-tokens", rc, s.text())
 
 s = R().start(); s.ev("response.output_item.added", output_index=0, item={"id": "msg_1", "type": "message", "status": "in_progress", "role": "assistant", "content": []})
+s.ev("response.content_part.added", item_id="msg_1", output_index=0, content_index=0, part={"type": "output_text", "text": "", "annotations": []})
 s.ev("response.output_text.delta", item_id="msg_1", output_index=0, content_index=0, delta="Par", logprobs=[])
 s.ev("error", code="server_error", message="The server had an error", param=None)
 s.ev("response.failed", response=s.resp("failed", error={"code": "server_error", "message": "The server had an error"}))
@@ -161,6 +162,8 @@ w(A2R, "error-mid-stream", ar, mstart() +
   A("content_block_start", index=0, content_block={"type": "text", "text": ""}) +
   A("content_block_delta", index=0, delta={"type": "text_delta", "text": "Hal"}) +
   A("error", error={"type": "overloaded_error", "message": "Overloaded"}))
+
+w(A2R, "error-before-start", ar, A("error", error={"type": "overloaded_error", "message": "Overloaded"}))
 
 # ---------- openai-chat upstream -> openai-responses client
 def chunk(delta=None, finish=None, usage=None, choices=True):

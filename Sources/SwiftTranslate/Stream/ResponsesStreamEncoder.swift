@@ -102,10 +102,12 @@ struct ResponsesStreamEncoder: StreamEncoder {
             state = .ended
         case .error(let e):
             if state == .idle {
-                // nothing announced yet: the response still has to exist for response.failed
+                // nothing announced yet: clients expect response.created before anything else
                 ids = ResponsesIDs("")
                 model = settings.clientModel ?? ""
                 created = settings.clock()
+                responseEvent("response.created", status: "in_progress", into: &out)
+                responseEvent("response.in_progress", status: "in_progress", into: &out)
             }
             closeItem(into: &out)
             let (_, code, _) = OpenAIErrors.typeCodeStatus(e)
