@@ -38,6 +38,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
     private var sawToolCall = false
     private var outputBytes = 0
     private var warnings: [String] = []
+    private var warnedAnnotations = false
 
     init(settings: StreamSettings) { self.settings = settings }
 
@@ -111,8 +112,13 @@ struct ResponsesStreamDecoder: StreamDecoder {
             let r = json["response"]
             out.append(.error(ResponsesStatus.failure(status: r?["status"]?.string ?? "failed", error: r?["error"])))
             state = .ended
+        case "response.output_text.annotation.added":
+            if !warnedAnnotations {
+                warnedAnnotations = true
+                warnings.append("output_text annotations (citations) are not translated; dropped")
+            }
         default:
-            break // annotations, built-in tool progress, audio, new event types: nothing to carry
+            break // built-in tool progress, audio, new event types: nothing to carry
         }
     }
 
