@@ -239,7 +239,11 @@ import Testing
         #expect(try RX.encodeRequest(r, config: capped).0.root["max_output_tokens"]?.int == 8000)
 
         r.reasoning = NReasoningConfig(mode: .disabled)
-        #expect(try RX.encodeRequest(r).0.root["reasoning"] == nil)
+        let off = try RX.encodeRequest(r).0.root
+        #expect(off["reasoning"] == nil)
+        // no reasoning asked for and none replayed: no encrypted reasoning comes back either
+        #expect(off["include"] == nil)
+        #expect(off["store"]?.bool == false)
 
         // a non-reasoning upstream gets neither reasoning nor include, and the loss is reported
         r.reasoning = NReasoningConfig(mode: .adaptive, effort: "high")

@@ -64,6 +64,15 @@ import Testing
         #expect(try JSONDocument.parse(c.body).root["error"]?["message"]?.string == "boom")
     }
 
+    /// A reasoning item with neither text nor encrypted content (the client asked for no
+    /// reasoning) is not shown: an Anthropic client without thinking gets no thinking block.
+    @Test func emptyReasoningItemsAreNotShown() throws {
+        let (r, warnings) = try RX.decodeResponse(#"{"id":"r","status":"completed","output":[{"type":"reasoning","id":"rs_1","summary":[]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"hi","annotations":[]}]}]}"#)
+        #expect(r.content.count == 1)
+        #expect(r.content.first?.textValue == "hi")
+        #expect(warnings.isEmpty)
+    }
+
     @Test func builtinItemsAreDroppedWithAWarning() throws {
         let (r, warnings) = try RX.decodeResponse(#"{"id":"r","status":"completed","output":[{"type":"web_search_call","id":"ws_1","status":"completed"},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"found","annotations":[{"type":"url_citation","url":"u"}]}]}]}"#)
         #expect(r.content.count == 1)

@@ -172,4 +172,18 @@ import Testing
         #expect(v.map { $0["sequence_number"]?.int ?? -1 } == [0, 1, 2, 3])
         #expect(v.last?["response"]?["status"]?.string == "failed")
     }
+
+    @Test func emptyReasoningItemsOpenNoBlock() throws {
+        var d = ResponsesStreamDecoder(settings: S.settings())
+        let events = try S.decode(&d, [
+            Self.created,
+            Self.ev("response.output_item.added", #""output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}"#),
+            Self.ev("response.output_item.done", #""output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}"#),
+            Self.ev("response.output_item.added", #""output_index":1,"item":{"type":"message","id":"m","content":[]}"#),
+            Self.ev("response.output_text.delta", #""output_index":1,"item_id":"m","content_index":0,"delta":"hi""#),
+            Self.ev("response.output_item.done", #""output_index":1,"item":{"type":"message","id":"m","content":[]}"#),
+            Self.completed(),
+        ])
+        #expect(Array(events.dropFirst().dropLast(2)) == [.blockStart(.text), .textDelta(S.t("hi")), .blockStop])
+    }
 }

@@ -162,7 +162,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
         items.append(item)
         let k = items.count - 1
         switch item.kind {
-        case .reasoning: open(k, .thinking, into: &out)
+        case .reasoning: break // opens on its first text, or at its end when it has encrypted content
         case .functionCall:
             open(k, .toolCall(id: item.callId, name: item.name), into: &out)
             if let a = nonEmpty(it["arguments"]) { arguments(k, a, into: &out) }
@@ -180,9 +180,15 @@ struct ResponsesStreamDecoder: StreamDecoder {
                 let text = ResponsesReasoning.joinedSummary(parsed)
                 if !text.isEmpty { thinking(k, JSONText(escaping: text), part: 0, into: &out) }
             }
+            let enc = it?["encrypted_content"]?.string
+            if !items[k].opened {
+                // no text and no encrypted content (the client asked for no reasoning): nothing
+                // a client could show or replay
+                if enc == nil { items[k].done = true; return }
+                open(k, .thinking, into: &out)
+            }
             let id = it?["id"]?.string ?? items[k].id
-            let sig = ThinkingSignature.forResponses(id: id, encryptedContent: it?["encrypted_content"]?.string)
-            emit(k, .signatureDelta(JSONText(escaping: sig)), into: &out)
+            emit(k, .signatureDelta(JSONText(escaping: ThinkingSignature.forResponses(id: id, encryptedContent: enc))), into: &out)
         case .functionCall:
             if items[k].argumentBytes == 0, let a = nonEmpty(it?["arguments"]) { arguments(k, a, into: &out) }
         case .message:
@@ -225,6 +231,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
 
     /// Thinking text of one part; parts are separated by a blank line, as in one-shot responses.
     private mutating func thinking(_ k: Int, _ t: JSONText, part: Int, into out: inout [StreamEvent]) {
+        if !items[k].opened { open(k, .thinking, into: &out) }
         if !items[k].summaryParts.contains(part) {
             if items[k].thinkingBytes > 0 { emit(k, .thinkingDelta(JSONText(escaping: "\n\n")), into: &out) }
             items[k].summaryParts.insert(part)

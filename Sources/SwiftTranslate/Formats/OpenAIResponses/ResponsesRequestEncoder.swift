@@ -1,7 +1,7 @@
 /// Writes the neutral request as a Responses `POST /v1/responses` body (API-REFERENCE §3.1).
-/// Always `store: false`, with `include: ["reasoning.encrypted_content"]` (unless the upstream
-/// takes no reasoning parameters): the conversation, reasoning included, travels with every
-/// request, and no state is left on the server.
+/// Always `store: false`, with `include: ["reasoning.encrypted_content"]` when the client wants
+/// or replays reasoning (and the upstream takes reasoning parameters): the conversation,
+/// reasoning included, travels with every request, and no state is left on the server.
 enum ResponsesRequestEncoder {
     /// OpenAI rejects `max_output_tokens` below 16.
     static let minOutputTokens = 16
@@ -53,12 +53,30 @@ enum ResponsesRequestEncoder {
         }
         if r.stream { w.field("stream", true) }
         w.field("store", false)
-        if ctx.config.responsesReasoning {
+        if ctx.config.responsesReasoning && carriesReasoning(r) {
             w.key("include")
             w.beginArray(); w.string("reasoning.encrypted_content"); w.endArray()
         }
         w.endObject()
         return w.bytes
+    }
+
+    /// Whether the client wants reasoning (thinking enabled, an effort) or replays some: then
+    /// the upstream's reasoning items must come back whole. A client that asked for none gets
+    /// none (an Anthropic client without thinking must not receive thinking blocks).
+    static func carriesReasoning(_ r: NRequest) -> Bool {
+        if let c = r.reasoning, c.mode != .disabled { return true }
+        for m in r.messages where m.role == .assistant {
+            for p in m.parts {
+                switch p {
+                case .reasoningItem: return true
+                case .thinking(let t):
+                    if case .responses = ThinkingSignature.origin(t.signature) { return true }
+                default: continue
+                }
+            }
+        }
+        return false
     }
 
     /// `reasoning{effort, summary}`. Thinking disabled sends nothing (the model's default),

@@ -65,7 +65,11 @@ enum ResponsesResponseDecoder {
             r.content.append(.toolCall(NToolCall(id: callId, name: name, arguments: args,
                                                  itemId: item["id"]?.string)))
         case "reasoning":
-            r.content.append(ResponsesReasoning.outputPart(try ResponsesReasoning.decodeItem(item, path: path)))
+            let reasoning = try ResponsesReasoning.decodeItem(item, path: path)
+            // An item with neither text nor encrypted content (the client asked for no
+            // reasoning) carries nothing a client could show or replay.
+            if reasoning.encryptedContent == nil && ResponsesReasoning.joinedSummary(reasoning).isEmpty { return }
+            r.content.append(ResponsesReasoning.outputPart(reasoning))
         default:
             ctx.diagnostics.dropped(path, "the built-in `\(type)` item has no counterpart outside the Responses API")
         }
