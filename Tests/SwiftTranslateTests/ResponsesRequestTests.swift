@@ -86,6 +86,15 @@ import Testing
         #expect(off.reasoning?.mode == .disabled)
     }
 
+    /// Clients that never store responses may replay reasoning items without an id.
+    @Test func reasoningItemsWithoutIdAreKept() throws {
+        let (r, _) = try RX.decodeRequest(#"{"model":"m","input":[{"type":"reasoning","summary":[],"encrypted_content":"apx1.a.SIG"},{"type":"reasoning","summary":[{"type":"summary_text","text":"s"}],"encrypted_content":"gAAAA"}]}"#)
+        let parts = try #require(r.messages.first?.parts)
+        #expect(parts.first?.thinkingValue?.signature == "SIG")
+        #expect(parts.last?.reasoningValue?.encryptedContent == "gAAAA")
+        #expect(parts.last?.reasoningValue?.id == "")
+    }
+
     @Test func allowedToolsFilterTheList() throws {
         let json = #"{"model":"m","input":"x","tools":[{"type":"function","name":"a","parameters":{}},{"type":"function","name":"b","parameters":{}}],"tool_choice":{"type":"allowed_tools","mode":"required","tools":[{"type":"function","name":"b"}]}}"#
         let (r, _) = try RX.decodeRequest(json)

@@ -52,7 +52,13 @@ enum ResponsesReasoning {
 
     /// Reads `{id, summary:[{type:"summary_text", text}], content?:[{text}], encrypted_content?}`.
     static func decodeItem(_ v: JSONValue, path: String) throws(TranslateError) -> NReasoningItem {
-        guard let id = v["id"]?.string else { throw TranslateError.invalid(path + ".id", "a reasoning item needs a string id") }
+        // Clients that never store responses may leave the id out (the encrypted content is what
+        // counts); a present id must be a string.
+        var id = ""
+        if let i = v["id"], !i.isNull {
+            guard let text = i.string else { throw TranslateError.invalid(path + ".id", "expected a string, got \(i.kindDescription)") }
+            id = text
+        }
         var summary: [String] = []
         for (i, s) in (v["summary"]?.elements ?? JSONValue.emptyElements(v)).enumerated() {
             guard let t = s["text"]?.string else { throw TranslateError.invalid("\(path).summary[\(i)].text", "expected a string") }
@@ -73,7 +79,7 @@ enum ResponsesReasoning {
                           encryptedContent: String?, status: Bool) {
         w.beginObject()
         w.field("type", "reasoning")
-        w.field("id", id)
+        if !id.isEmpty { w.field("id", id) }
         w.key("summary")
         w.beginArray()
         for s in summary {
