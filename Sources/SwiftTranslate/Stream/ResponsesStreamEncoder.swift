@@ -94,6 +94,9 @@ struct ResponsesStreamEncoder: StreamEncoder {
         case let .messageDelta(s, _, u):
             stop = s
             usage = u
+            if s == .pauseTurn {
+                warnings.append("pause_turn (a paused server-tool turn) has no Responses form: reported as completed")
+            }
         case .messageStop:
             closeItem(into: &out)
             let (status, reason) = ResponsesStatus.encode(stop)

@@ -14,6 +14,9 @@ enum ResponsesResponseEncoder {
         let ids = ResponsesIDs(r.id)
         var w = JSONWriter(capacity: 512 + r.content.count * 128)
         let (status, reason) = ResponsesStatus.encode(r.stopReason)
+        if r.stopReason == .pauseTurn {
+            ctx.diagnostics.dropped("stop_reason", "pause_turn (a paused server-tool turn) has no Responses form: reported as completed")
+        }
         ResponsesEnvelope.write(&w, id: ids.response, created: r.created ?? Int(time(nil)), status: status, incompleteReason: reason,
                                 error: nil, model: r.model, usage: r.usage) { w in
             writeOutput(&w, r.content, ids: ids, status: status == "completed" ? "completed" : "incomplete", &ctx)
