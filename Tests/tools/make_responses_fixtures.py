@@ -25,7 +25,8 @@ claude_code = {
  "model": "claude-sonnet-5-5", "max_tokens": 32000, "stream": True,
  "metadata": {"user_id": "user_1"},
  "thinking": {"type": "adaptive"}, "output_config": {"effort": "medium"},
- "system": [{"type": "text", "text": "You are Claude Code."},
+ "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.331.a1b; cc_entrypoint=sdk-cli;"},
+            {"type": "text", "text": "You are Claude Code."},
             {"type": "text", "text": "Be careful.", "cache_control": {"type": "ephemeral"}}],
  "tools": [{"name": "Bash", "description": "Run a command", "input_schema": {"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]}},
            {"name": LONG, "description": "An MCP tool", "input_schema": {"type": "object", "properties": {}}}],
@@ -41,7 +42,7 @@ claude_code = {
   {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_02", "name": LONG, "input": {}}]},
   {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_02", "content": [{"type": "text", "text": "denied"}], "is_error": True}]}]}
 w(A2R, "req-claude-code-tool-loop", {"kind": "request", "from": "anthropic", "to": "openai-responses",
-  "config": {"models": {"default": "gpt-5"}}, "input": claude_code})
+  "config": {"models": {"default": "gpt-5"}}, "input": claude_code, "warnings": ["billing header", "cache_control"]})
 
 w(A2R, "req-anthropic-thinking-not-sent", {"kind": "request", "from": "anthropic", "to": "openai-responses",
   "input": {"model": "m", "max_tokens": 1000, "messages": [

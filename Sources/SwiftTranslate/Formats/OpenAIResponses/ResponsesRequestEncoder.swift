@@ -10,8 +10,16 @@ enum ResponsesRequestEncoder {
         var w = JSONWriter(capacity: 1024 + r.messages.count * 256)
         w.beginObject()
         w.field("model", r.model)
-        let instructions = r.system.map(\.text).filter { !$0.isEmpty }
+        var instructions: [String] = []
+        for (i, t) in r.system.enumerated() where !t.text.isEmpty {
+            if ctx.config.stripBillingHeader, t.text.hasPrefix(ChatMessagesEncoder.billingHeaderPrefix) {
+                ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
+                continue
+            }
+            instructions.append(t.text)
+        }
         if !instructions.isEmpty { w.field("instructions", instructions.joined(separator: "\n\n")) }
+        if hasCacheControl(r) { ctx.diagnostics.dropped("cache_control", "cache_control dropped (OpenAI caches prompts automatically)") }
         w.key("input")
         ResponsesInputEncoder.write(&w, r.messages, &ctx)
 
@@ -59,6 +67,21 @@ enum ResponsesRequestEncoder {
         }
         w.endObject()
         return w.bytes
+    }
+
+    /// Whether any system block, tool or part carries an Anthropic cache breakpoint.
+    static func hasCacheControl(_ r: NRequest) -> Bool {
+        if r.system.contains(where: { $0.cacheControl != nil }) || r.tools.contains(where: { $0.cacheControl != nil }) { return true }
+        for m in r.messages {
+            for p in m.parts {
+                switch p {
+                case .text(let t): if t.cacheControl != nil { return true }
+                case .toolResult(let t): if t.cacheControl != nil { return true }
+                default: continue
+                }
+            }
+        }
+        return false
     }
 
     /// Whether the client wants reasoning (thinking enabled, an effort) or replays some: then
