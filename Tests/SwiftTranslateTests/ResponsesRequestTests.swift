@@ -140,6 +140,7 @@ import Testing
             (#"{"model":"m","input":[{"type":"function_call_output","output":"x"}]}"#, "input[0].call_id"),
             (#"{"model":"m","input":[1]}"#, "input[0]"),
             (#"{"model":"m","input":"x","tools":[{"type":"function"}]}"#, "tools[0].name"),
+            (#"{"model":"m","input":"x","tools":[{"type":"function","name":"f"},{"type":"function","name":"f"}]}"#, "tools[1].name"),
         ]
         for (json, path) in cases {
             do { _ = try RX.decodeRequest(json); Issue.record("accepted \(json)") } catch {
@@ -276,6 +277,17 @@ import Testing
             _ = try RX.encodeRequest(r, config: try RX.config(#"{"upstream":{"builtin_tools":"error"}}"#))
             Issue.record("accepted a built-in tool with builtin_tools error")
         } catch { #expect(error.path == "tools[0]") }
+    }
+
+    @Test func searchResultsBecomeText() throws {
+        var r = NRequest()
+        r.model = "m"
+        let raw = Array(#"{"type":"search_result","source":"https://x","title":"T","content":[{"type":"text","text":"body"}]}"#.utf8)
+        r.messages = [NMessage(role: .user, parts: [.toolResult(NToolResult(toolCallId: "c", content: [.opaque(format: .anthropic, type: "search_result", raw: raw)], isError: false))])]
+        let (doc, warnings, _) = try RX.encodeRequest(r)
+        let item = try #require(doc.root["input"].flatMap { Array($0.elements).first })
+        #expect(item["output"]?.string == "T\nSource: https://x\nbody")
+        #expect(warnings.contains { $0.contains("search_result") })
     }
 
     @Test func mediaBecomeInputParts() throws {

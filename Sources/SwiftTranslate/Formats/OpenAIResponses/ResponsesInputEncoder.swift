@@ -21,8 +21,9 @@ enum ResponsesInputEncoder {
 
     private static func writeUser(_ w: inout JSONWriter, _ parts: [NPart], path: String, _ ctx: inout TranslationContext) {
         var open = false // a user message item is open
-        for (j, p) in parts.enumerated() {
+        for (j, part) in parts.enumerated() {
             let pp = "\(path).content[\(j)]"
+            let p = asText(part, path: pp, &ctx)
             if case .toolResult(let r) = p {
                 if open { closeMessage(&w); open = false }
                 writeToolResult(&w, r, path: pp, &ctx)
@@ -32,6 +33,13 @@ enum ResponsesInputEncoder {
             writeInputPart(&w, p, path: pp, &ctx)
         }
         if open { closeMessage(&w) }
+    }
+
+    /// An Anthropic `search_result` block becomes its text (title, source, content), as for Chat.
+    private static func asText(_ p: NPart, path: String, _ ctx: inout TranslationContext) -> NPart {
+        guard case .opaque(.anthropic, "search_result", let raw) = p, let text = ChatMessagesEncoder.searchResultText(raw) else { return p }
+        ctx.diagnostics.dropped(path, "search_result sent as text (its citation settings are dropped)")
+        return .text(NText(text))
     }
 
     /// One input part (text, image, document); anything else is dropped with a warning.
@@ -57,12 +65,14 @@ enum ResponsesInputEncoder {
         w.field("type", "function_call_output")
         w.field("call_id", r.toolCallId)
         w.key("output")
-        let textOnly = r.content.allSatisfy { if case .text = $0 { return true } else { return false } }
+        var content = r.content
+        for k in content.indices { content[k] = asText(content[k], path: "\(path).content[\(k)]", &ctx) }
+        let textOnly = content.allSatisfy { if case .text = $0 { return true } else { return false } }
         if textOnly {
             w.beginString()
             if r.isError { w.stringPiece("Error: ") }
             var first = true
-            for case .text(let t) in r.content {
+            for case .text(let t) in content {
                 if !first { w.stringPiece("\n") }
                 w.stringPiece(t.text)
                 first = false
@@ -71,7 +81,7 @@ enum ResponsesInputEncoder {
         } else {
             w.beginArray()
             if r.isError { w.beginObject(); w.field("type", "input_text"); w.field("text", "Error:"); w.endObject() }
-            for (k, c) in r.content.enumerated() { writeInputPart(&w, c, path: "\(path).content[\(k)]", &ctx) }
+            for (k, c) in content.enumerated() { writeInputPart(&w, c, path: "\(path).content[\(k)]", &ctx) }
             w.endArray()
         }
         w.endObject()

@@ -17,6 +17,7 @@ struct ResponsesToolsDecoder {
         guard v.isArray else { throw TranslateError.invalid("tools", "expected an array, got \(v.kindDescription)") }
         var out: [NTool] = []
         out.reserveCapacity(v.count)
+        var names = Set<String>()
         for (i, t) in v.elements.enumerated() {
             let path = "tools[\(i)]"
             guard t.isObject else { throw TranslateError.invalid(path, "expected an object, got \(t.kindDescription)") }
@@ -32,6 +33,9 @@ struct ResponsesToolsDecoder {
             if let p = t["parameters"], !p.isNull {
                 guard p.isObject else { throw TranslateError.invalid(path + ".parameters", "expected a JSON Schema object, got \(p.kindDescription)") }
                 schema = Array(p.raw)
+            }
+            guard names.insert(name).inserted else {
+                throw TranslateError.invalid(path + ".name", "a second function tool named \"\(name)\"")
             }
             let tool = NTool(name: name, description: t["description"]?.string, schema: schema, strict: t["strict"]?.bool)
             if let d = t["defer_loading"], d.bool == true { ctx.diagnostics.dropped(path + ".defer_loading", "no counterpart") }
