@@ -36,10 +36,9 @@ public struct TranslatorConfig: Sendable {
     /// Families: "opus" → big; "sonnet" → middle if set, else big; "haiku" → small.
     public func mapModel(_ name: String) -> String {
         if let exact = modelMap[name] { return exact }
-        let lower = name.lowercased()
-        if lower.contains("haiku"), let small = smallModel { return small }
-        if lower.contains("sonnet"), let m = middleModel ?? bigModel { return m }
-        if lower.contains("opus"), let big = bigModel { return big }
+        if let small = smallModel, ByteSearch.contains(name, "haiku", ignoringASCIICase: true) { return small }
+        if let m = middleModel ?? bigModel, ByteSearch.contains(name, "sonnet", ignoringASCIICase: true) { return m }
+        if let big = bigModel, ByteSearch.contains(name, "opus", ignoringASCIICase: true) { return big }
         return defaultModel ?? name
     }
 
