@@ -71,6 +71,12 @@ public final class Translator: Sendable {
             return Output(body: passthroughResponseModel(doc: doc, clientModel: exchange?.clientModel), warnings: [])
         }
         var response = try codec(for: from).decodeResponse(doc.root, &ctx)
+        if let failure = response.error {
+            // A 200 carrying a failed generation: the client gets its own error body and status,
+            // as a stream's `response.failed` becomes the client's error event.
+            let (status, out) = codec(for: to).encodeError(failure)
+            return Output(body: out, warnings: ctx.diagnostics.warnings, status: status)
+        }
         if let m = ctx.clientModel { response.model = m }
         if !ctx.toolNames.isEmpty {
             for i in response.content.indices {
