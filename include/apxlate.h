@@ -102,7 +102,9 @@ typedef struct apx_output {
     char *warnings;     /* what was dropped or approximated: UTF-8 lines, each "path: message",
                            joined by '\n'; NULL when there are none */
     size_t warnings_len;
-    int32_t http_status;/* for error translation: the HTTP status for the client; else 0 */
+    int32_t http_status;/* for error translation, and for a response that reports a failed
+                           generation (Responses status "failed"): the HTTP status for the client,
+                           with `data` its error body; else 0 */
 } apx_output;
 
 void apx_output_free(apx_output *output);
@@ -132,6 +134,12 @@ typedef struct apx_translator apx_translator;
  *     "send_user": true|false          map metadata.user_id <-> user (default true)
  *     "stream_usage": true|false       ask an OpenAI upstream for usage in streams (default true)
  *     "strip_billing_header": true|false drop Claude Code's per-session billing line (default true)
+ *     "builtin_tools": "error" | "drop"  vendor built-in tools the target cannot express (Responses
+ *                                      web_search, file_search, ...): reject, or drop with a warning
+ *                                      (default "drop")
+ *     "responses_reasoning": true|false  an openai-responses upstream takes `reasoning` and
+ *                                      `include: ["reasoning.encrypted_content"]` (default true;
+ *                                      false for non-reasoning models, which reject both)
  *   },
  *   "client": {
  *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning
@@ -172,7 +180,9 @@ apx_status apx_request_translate(const apx_translator *translator, apx_format fr
 /*
  * Translate a non-streaming response body. With an exchange, `from`/`to` may be APX_FORMAT_NONE
  * (taken from the exchange: from = upstream, to = client); the client's model name and the
- * tool-name map are restored. Without one, both formats are required.
+ * tool-name map are restored. Without one, both formats are required. When the upstream body
+ * reports a failed generation (Responses `status:"failed"` or `"cancelled"`), `output` holds the
+ * client's error body and `output->http_status` is nonzero: send that status.
  */
 apx_status apx_response_translate(const apx_translator *translator, const apx_exchange *exchange,
                                   apx_format from, apx_format to,

@@ -66,11 +66,23 @@ def test_translated_request_between_formats(translator):
     assert doc["model"] == "gpt-4o"
     assert doc["messages"][0] == {"role": "system", "content": "You are terse."}
     assert doc["messages"][-1]["role"] == "user"
-    assert "héllo \u2603 \"quoted\"" in json.dumps(doc["messages"][-1], ensure_ascii=False)
+    content = doc["messages"][-1]["content"]
+    text = content if isinstance(content, str) else "".join(p.get("text", "") for p in content)
+    assert text == "héllo \u2603 \"quoted\""
     assert doc["tools"][0]["function"]["name"] == "get_weather"
     assert doc["tools"][0]["function"]["parameters"] == ANTHROPIC_REQUEST["tools"][0]["input_schema"]
     assert (ex.client_format, ex.upstream_format) == ("anthropic", "openai-chat")
     assert (ex.client_model, ex.upstream_model) == ("claude-sonnet-4-5", "gpt-4o")
+
+
+def test_warnings_name_what_was_dropped(translator):
+    req = dict(ANTHROPIC_REQUEST, top_k=5)
+    result = implemented(translator.translate_request, req, "anthropic", "openai-chat")
+    assert any(w.startswith("top_k") for w in result.warnings)
+    assert result.output.warnings == result.warnings
+    assert "top_k" not in json.loads(result.output)
+    out, _ = result  # still unpacks as two values
+    assert out is result.output
 
 
 def test_count_tokens_grows_with_the_request(translator):
@@ -88,7 +100,7 @@ def test_passthrough_response_restores_the_client_model(translator):
     out = translator.translate_response(upstream, exchange=ex)
     assert isinstance(out, apxlate.Translated) and isinstance(out, bytes)
     assert json.loads(out) == dict(CHAT_RESPONSE, model="claude-opus-4")
-    assert out.warnings == []
+    assert out.warnings == [] and out.http_status == 0
 
 
 def test_response_translated_through_the_exchange(translator):
@@ -100,6 +112,15 @@ def test_response_translated_through_the_exchange(translator):
     assert doc["content"] == [{"type": "text", "text": "Hello there."}]
     assert doc["stop_reason"] == "end_turn"
     assert doc["usage"]["input_tokens"] == 12 and doc["usage"]["output_tokens"] == 3
+
+
+def test_failed_generation_comes_back_as_an_error_body_with_its_status(translator):
+    failed = {"id": "resp_1", "object": "response", "created_at": 1, "status": "failed", "model": "gpt-5",
+              "output": [], "error": {"code": "server_error", "message": "The model failed."}}
+    out = implemented(translator.translate_response, failed, "openai-responses", "anthropic")
+    assert out.http_status >= 400
+    doc = json.loads(out)
+    assert doc["type"] == "error" and "The model failed." in doc["error"]["message"]
 
 
 def test_response_formats_are_required_without_an_exchange(translator):

@@ -125,3 +125,21 @@ def test_stream_creation_errors_are_typed():
             t.stream(source="anthropic", target="nope")
         with pytest.raises(TypeError):
             t.stream(exchange=object())
+
+
+def test_one_feed_larger_than_the_output_window(setup):
+    """feed() drains more than its 64 KB window in one call; the bytes equal event-by-event feeding."""
+    t, ex = setup
+    head, _, rest = CHAT_SSE.partition(b"\n\n")
+    delta = rest.partition(b"\n\n")[0] + b"\n\n"
+    tail = CHAT_SSE[len(head) + 2 + len(delta):]
+    upstream = head + b"\n\n" + delta * 3000 + tail
+    with implemented(t.stream, ex) as s:
+        whole_out = s.feed(upstream) + s.finish()
+    with t.stream(ex) as s:
+        pieces = [s.feed(head + b"\n\n")] + [s.feed(delta) for _ in range(3000)] + [s.feed(tail), s.finish()]
+    assert len(whole_out) > 3 * 65536
+    assert whole_out == b"".join(pieces)
+    text = "".join(d["delta"]["text"] for n, d in sse_events(whole_out)
+                   if n == "content_block_delta" and d["delta"]["type"] == "text_delta")
+    assert text == "Hel" * 3000 + "lo"

@@ -48,7 +48,7 @@ public func apx_response_translate(_ t: OpaquePointer?, _ e: OpaquePointer?, _ f
     guard let bytes = CBuffers.bytes(body, len) else { return CBuffers.argument(error, "body is NULL") }
     do {
         let out = try box.translator.translateResponse(exchange: exchange, from: f, to: to, body: bytes)
-        guard CBuffers.setOutput(output, body: out.body, warnings: out.warnings, status: 0) else {
+        guard CBuffers.setOutput(output, body: out.body, warnings: out.warnings, status: out.status) else {
             return CBuffers.fail(error, TranslateError(.nomem, "out of memory"))
         }
         return 0

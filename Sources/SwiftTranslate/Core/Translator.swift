@@ -39,6 +39,9 @@ public final class Translator: Sendable {
 
     /// Same format on both sides: every byte is kept except the model name.
     private func passthroughRequest(format: Format, doc: JSONDocument, ctx: TranslationContext) throws(TranslateError) -> (Output, Exchange) {
+        var diagnostics = Diagnostics()
+        let filtered = ForeignReasoningFilter.filter(doc, format: format, diagnostics: &diagnostics)
+        let doc = try filtered.map { bytes throws(TranslateError) in try JSONDocument.parse(bytes) } ?? doc
         let root = doc.root
         var out = doc.bytes
         var clientModel = ""
@@ -61,7 +64,7 @@ public final class Translator: Sendable {
         let exchange = Exchange(clientFormat: format, upstreamFormat: format, clientModel: clientModel,
                                 upstreamModel: upstreamModel, stream: stream, includeUsage: includeUsage,
                                 toolNames: ToolNameMap(), inputTokens: estimate)
-        return (Output(body: out, warnings: []), exchange)
+        return (Output(body: out, warnings: diagnostics.warnings), exchange)
     }
 
     public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: [UInt8]) throws(TranslateError) -> Output {
@@ -71,6 +74,12 @@ public final class Translator: Sendable {
             return Output(body: passthroughResponseModel(doc: doc, clientModel: exchange?.clientModel), warnings: [])
         }
         var response = try codec(for: from).decodeResponse(doc.root, &ctx)
+        if let failure = response.error {
+            // A 200 carrying a failed generation: the client gets its own error body and status,
+            // as a stream's `response.failed` becomes the client's error event.
+            let (status, out) = codec(for: to).encodeError(failure)
+            return Output(body: out, warnings: ctx.diagnostics.warnings, status: status)
+        }
         if let m = ctx.clientModel { response.model = m }
         if !ctx.toolNames.isEmpty {
             for i in response.content.indices {

@@ -2,6 +2,9 @@
 public struct TranslatorConfig: Sendable {
     public enum MaxTokensField: String, Sendable { case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens" }
     public enum ReasoningField: String, Sendable { case reasoningContent = "reasoning_content", reasoning = "reasoning", none = "none" }
+    /// What to do with vendor built-in tools (Responses `web_search`, Anthropic server tools, ...)
+    /// that the target format cannot express: reject the request, or drop them with a warning.
+    public enum BuiltinToolsPolicy: String, Sendable { case error, drop }
 
     public var modelMap: [String: String] = [:]
     public var bigModel: String? = nil
@@ -19,6 +22,10 @@ public struct TranslatorConfig: Sendable {
     public var sendUser: Bool = true
     public var streamUsage: Bool = true
     public var stripBillingHeader: Bool = true
+    public var builtinTools: BuiltinToolsPolicy = .drop
+    /// A Responses upstream takes `reasoning` and `include: ["reasoning.encrypted_content"]`
+    /// (reasoning models); false for models that reject them (gpt-4.1, gpt-4o).
+    public var responsesReasoning: Bool = true
 
     // How Chat clients receive reasoning text.
     public var clientReasoningField: ReasoningField = .reasoningContent
@@ -29,10 +36,9 @@ public struct TranslatorConfig: Sendable {
     /// Families: "opus" → big; "sonnet" → middle if set, else big; "haiku" → small.
     public func mapModel(_ name: String) -> String {
         if let exact = modelMap[name] { return exact }
-        let lower = name.lowercased()
-        if lower.contains("haiku"), let small = smallModel { return small }
-        if lower.contains("sonnet"), let m = middleModel ?? bigModel { return m }
-        if lower.contains("opus"), let big = bigModel { return big }
+        if let small = smallModel, ByteSearch.contains(name, "haiku", ignoringASCIICase: true) { return small }
+        if let m = middleModel ?? bigModel, ByteSearch.contains(name, "sonnet", ignoringASCIICase: true) { return m }
+        if let big = bigModel, ByteSearch.contains(name, "opus", ignoringASCIICase: true) { return big }
         return defaultModel ?? name
     }
 
@@ -101,6 +107,12 @@ public struct TranslatorConfig: Sendable {
             case "send_user": config.sendUser = try bool(v, path)
             case "stream_usage": config.streamUsage = try bool(v, path)
             case "strip_billing_header": config.stripBillingHeader = try bool(v, path)
+            case "responses_reasoning": config.responsesReasoning = try bool(v, path)
+            case "builtin_tools":
+                guard let p = BuiltinToolsPolicy(rawValue: try string(v, path)) else {
+                    throw TranslateError(.config, "\(path): expected \"error\" or \"drop\"", path: path)
+                }
+                config.builtinTools = p
             default: throw unknown(path)
             }
         }

@@ -167,47 +167,63 @@ struct JSONParser {
 
     /// Validates a string (escapes and UTF-8) and records its content range.
     private mutating func parseString() throws(TranslateError) {
-        let open = pos
-        pos += 1
-        let start = pos
-        var escaped = false
-        let count = bytes.count
-        while pos < count {
-            let b = bytes[pos]
-            if b == UInt8(ascii: "\"") {
-                nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: pos, next: nodes.count + 1, count: 0))
-                pos += 1
-                return
-            } else if b == UInt8(ascii: "\\") {
-                escaped = true
-                pos += 1
-                guard pos < count else { break }
-                switch bytes[pos] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    pos += 1
-                case UInt8(ascii: "u"):
-                    guard count - pos > 4 else { throw fail("incomplete \\u escape", at: pos - 1) }
-                    for i in 1...4 where hexValue(bytes[pos + i]) == nil {
-                        throw fail("invalid \\u escape", at: pos - 1)
-                    }
-                    pos += 5
-                default:
-                    throw fail("invalid escape '\\\(describe(pos))'", at: pos - 1)
-                }
-            } else if b < 0x20 {
-                throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: pos)
-            } else if b < 0x80 {
-                pos += 1
-            } else {
-                try validateUTF8Sequence()
-            }
-        }
-        throw fail("unterminated string opened at byte \(open)", at: count)
+        let start = pos + 1
+        let (end, escaped) = try scanString(from: start)
+        nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: end, next: nodes.count + 1, count: 0))
+        pos = end + 1
     }
 
-    /// Validates one multi-byte UTF-8 sequence at `pos` (Unicode table 3-7) and steps over it.
-    private mutating func validateUTF8Sequence() throws(TranslateError) {
+    /// The offset of the closing quote of the string whose content starts at `start`, and whether
+    /// it contains escapes. Non-mutating: `bytes` is only borrowed (no reference counting per
+    /// string, which mattered for small stream events).
+    private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool) {
+        var escaped = false
+        let count = bytes.count
+        let words = bytes.span.bytes
+        var p = start
+        while p < count {
+            // Hot path: skip 8 plain bytes at a time (printable ASCII other than '"' and '\\').
+            if count - p >= 8 {
+                let w = UInt64(littleEndian: words.unsafeLoadUnaligned(fromByteOffset: p, as: UInt64.self))
+                let stops = JSONBytes.parserStops(w)
+                if stops == 0 { p += 8; continue }
+                p += JSONBytes.firstByte(stops)
+            }
+            let b = bytes[p]
+            if b >= 0x20 && b < 0x80 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                p += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") {
+                return (p, escaped)
+            } else if b == UInt8(ascii: "\\") {
+                escaped = true
+                p += 1
+                guard p < count else { break }
+                switch bytes[p] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    p += 1
+                case UInt8(ascii: "u"):
+                    guard count - p > 4 else { throw fail("incomplete \\u escape", at: p - 1) }
+                    for i in 1...4 where hexValue(bytes[p + i]) == nil {
+                        throw fail("invalid \\u escape", at: p - 1)
+                    }
+                    p += 5
+                default:
+                    throw fail("invalid escape '\\\(describe(p))'", at: p - 1)
+                }
+            } else if b < 0x20 {
+                throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: p)
+            } else {
+                p = try utf8SequenceEnd(at: p)
+            }
+        }
+        throw fail("unterminated string opened at byte \(start - 1)", at: count)
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `at` (Unicode table 3-7); returns where it ends.
+    private func utf8SequenceEnd(at pos: Int) throws(TranslateError) -> Int {
         let b0 = bytes[pos]
         var need: Int
         var lo: UInt8 = 0x80
@@ -231,7 +247,7 @@ struct JSONParser {
             guard b >= 0x80 && b <= 0xBF else { throw fail("invalid UTF-8 sequence", at: pos) }
             i += 1
         }
-        pos += need + 1
+        return pos + need + 1
     }
 }
 

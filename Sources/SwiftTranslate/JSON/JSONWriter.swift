@@ -90,24 +90,32 @@ public struct JSONWriter {
         copy.withUTF8 { appendEscapedRuns($0) }
     }
 
-    private mutating func appendEscapedBody(bytes s: ArraySlice<UInt8>) { appendEscapedRuns(s) }
+    private mutating func appendEscapedBody(bytes s: ArraySlice<UInt8>) { s.withUnsafeBufferPointer { appendEscapedRuns($0) } }
 
-    /// Escapes `"`, `\` and control characters; copies runs of plain bytes in one append.
-    private mutating func appendEscapedRuns<C: BidirectionalCollection>(_ s: C) where C.Element == UInt8 {
-        var runStart = s.startIndex
-        var i = s.startIndex
-        while i != s.endIndex {
-            let b = s[i]
-            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                s.formIndex(after: &i)
-                continue
+    /// Escapes `"`, `\` and control characters; finds them 8 bytes at a time and copies the runs
+    /// of plain bytes between them with one append each.
+    private mutating func appendEscapedRuns(_ s: UnsafeBufferPointer<UInt8>) {
+        let span = s.span
+        let words = span.bytes
+        let n = span.count
+        var runStart = 0
+        var i = 0
+        while i < n {
+            if n - i >= 8 {
+                let w = UInt64(littleEndian: words.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let found = JSONBytes.needsEscape(w)
+                if found == 0 { i += 8; continue }
+                i += JSONBytes.firstByte(found)
+            } else {
+                let b = span[i]
+                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { i += 1; continue }
             }
-            if runStart != i { bytes.append(contentsOf: s[runStart..<i]) }
-            appendEscape(b)
-            s.formIndex(after: &i)
+            if runStart < i { bytes.append(contentsOf: s[runStart..<i]) }
+            appendEscape(span[i])
+            i += 1
             runStart = i
         }
-        if runStart != s.endIndex { bytes.append(contentsOf: s[runStart..<s.endIndex]) }
+        if runStart < n { bytes.append(contentsOf: s[runStart..<n]) }
     }
 
     private mutating func appendEscape(_ b: UInt8) {

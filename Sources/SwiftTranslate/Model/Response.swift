@@ -9,6 +9,9 @@ public struct NResponse: Sendable {
     public var stopReason: NStopReason = .endTurn
     public var stopSequence: String? = nil
     public var usage: NUsage = NUsage()
+    /// Set when the upstream answered HTTP 200 with a failed generation (Responses
+    /// `status:"failed"`/`"cancelled"` with `error`): the client gets an error instead.
+    public var error: NError? = nil
     public init() {}
 }
 

@@ -41,9 +41,16 @@ public struct StreamTranslator {
             pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings))
         case (.anthropic, .openaiChat):
             pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings))
+        case (.openaiResponses, .anthropic):
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings))
+        case (.openaiResponses, .openaiChat):
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings))
+        case (.anthropic, .openaiResponses):
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings))
+        case (.openaiChat, .openaiResponses):
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings))
         default:
-            // openai-responses decoders/encoders plug in here on the same neutral events.
-            throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not implemented yet")
+            throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not supported")
         }
     }
 

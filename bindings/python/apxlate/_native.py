@@ -14,6 +14,9 @@ import sys
 #: The ABI version this binding was written for (APX_ABI_VERSION in apxlate.h).
 ABI_VERSION = 1
 
+#: apx_stream_translate taking addresses (ints) for its pointers; set by load().
+stream_translate_addr = None
+
 _LIB_NAME = "libapxlate.dylib" if sys.platform == "darwin" else "libapxlate.so"
 
 
@@ -38,6 +41,18 @@ class ApxOutputStruct(ctypes.Structure):
         ("warnings_len", ctypes.c_size_t),
         ("http_status", ctypes.c_int32),
     ]
+
+
+class ApxInStruct(ctypes.Structure):
+    """struct apx_in (src is a c_char_p: assigning bytes keeps them alive in the struct)"""
+
+    _fields_ = [("src", ctypes.c_char_p), ("size", ctypes.c_size_t), ("pos", ctypes.c_size_t)]
+
+
+class ApxOutStruct(ctypes.Structure):
+    """struct apx_out"""
+
+    _fields_ = [("dst", ctypes.c_void_p), ("size", ctypes.c_size_t), ("pos", ctypes.c_size_t)]
 
 
 def _candidates():
@@ -116,11 +131,18 @@ def _declare(lib):
         "apx_stream_free": (None, [P]),
         "apx_stream_reset": (None, [P]),
         "apx_stream_feed": (c.c_int32, [P, c.c_char_p, c.c_size_t, c.c_int32, OUT, ERR]),
+        "apx_stream_translate": (
+            c.c_int32,
+            [P, c.POINTER(ApxOutStruct), c.POINTER(ApxInStruct), c.c_int32, c.POINTER(c.c_size_t), ERR],
+        ),
     }
     for name, (restype, argtypes) in sigs.items():
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
+    # The stream hot path passes plain addresses (about 0.6 us a call cheaper than POINTER args).
+    global stream_translate_addr
+    stream_translate_addr = c.CFUNCTYPE(c.c_int32, P, P, P, c.c_int32, P, P)(("apx_stream_translate", lib))
 
 
 def load():

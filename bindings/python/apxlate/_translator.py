@@ -3,9 +3,11 @@
 import ctypes
 import enum
 import json
+import sys
 import threading
 
-from ._native import ApxErrorStruct, ApxOutputStruct, lib
+from . import _native
+from ._native import ApxErrorStruct, ApxInStruct, ApxOutputStruct, ApxOutStruct, lib
 from .errors import ArgumentError, error_for_status
 
 _byref = ctypes.byref
@@ -83,59 +85,78 @@ def _warnings(out):
 
 
 class Translated(bytes):
-    """Translated bytes that also carry `.warnings`: what was dropped or approximated
-    (a list of "path: message" strings)."""
+    """Translated bytes that also carry `.warnings`: what was dropped or approximated (a list
+    of "path: message" strings), and `.http_status`: 0, or for a response whose upstream reported
+    a failed generation (Responses status "failed"/"cancelled") the HTTP status to send with
+    these bytes, which are then the client's error body."""
+
+    warnings = ()
+    http_status = 0
+
+
+# A view type over any library buffer: slicing a memoryview of it copies exactly once, and no
+# ctypes array type is made per length (`c_char * n` costs ~20 us for each new n).
+_ANY_BYTES = _c_char * min(1 << 40, sys.maxsize)
 
 
 def _take_output(out, cls=Translated):
     """Copies an apx_output into Python objects and frees it."""
     try:
         n = out.len
-        data = cls((_c_char * n).from_address(out.data)) if n else cls()
+        data = cls(memoryview(_ANY_BYTES.from_address(out.data))[:n]) if n else cls()
         if cls is Translated:
             data.warnings = _warnings(out)
+            if out.http_status:
+                data.http_status = out.http_status
         return data
     finally:
         lib.apx_output_free(_byref(out))
+
+
+# close() of a handle with calls in flight waits here (shared: closing while busy is rare).
+_IDLE = threading.Condition(threading.Lock())
 
 
 class _Handle:
     """An opaque handle shared by threads: calls hold it (acquire/release), close() waits for the
     calls in flight, then frees it exactly once."""
 
-    __slots__ = ("_h", "_free", "_cond", "_busy", "_what")
+    __slots__ = ("_h", "_free", "_lock", "_busy", "_what")
 
     def __init__(self, handle, free, what):
         self._h = handle
         self._free = free
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
         self._busy = 0
         self._what = what
 
     def acquire(self):
-        with self._cond:
+        with self._lock:
             if self._h is None:
                 raise ValueError("%s is closed" % self._what)
             self._busy += 1
             return self._h
 
     def release(self):
-        with self._cond:
+        with self._lock:
             self._busy -= 1
-            if self._busy == 0:
-                self._cond.notify_all()
+            wake = self._busy == 0 and self._h is None
+        if wake:
+            with _IDLE:
+                _IDLE.notify_all()
 
     @property
     def closed(self):
         return self._h is None
 
     def close(self):
-        with self._cond:
-            if self._h is None:
-                return
+        with self._lock:
             h, self._h = self._h, None  # no new calls from here on
+        if h is None:
+            return
+        with _IDLE:  # release() notifies under _IDLE, so no wake-up is lost between check and wait
             while self._busy:
-                self._cond.wait()
+                _IDLE.wait()
         self._free(h)
 
 
@@ -295,7 +316,9 @@ class Translator:
 
     def translate_response(self, body, source=None, target=None, exchange=None):
         """Translates a non-streaming response body (upstream format `source` to client format
-        `target`; with an exchange both default to the exchange's). Returns Translated bytes."""
+        `target`; with an exchange both default to the exchange's). Returns Translated bytes;
+        when their `.http_status` is nonzero the upstream reported a failed generation and the
+        bytes are the client's error body: send them with that status."""
         src = _format_code(source, "source", True)
         dst = _format_code(target, "target", True)
         data = _json_bytes(body, "body")
@@ -419,24 +442,66 @@ class Stream:
             send(s.finish())
 
     Input may be split anywhere. After an error (or after finish()) call reset() to reuse it.
-    `.warnings` accumulates what was dropped. One thread at a time (calls are serialized)."""
+    `.warnings` lists what was dropped; it is complete after finish(). One thread at a time
+    (calls are serialized)."""
 
-    __slots__ = ("_h", "_lock", "_out", "_err", "warnings", "__weakref__")
+    __slots__ = ("_h", "_lock", "_in", "_out", "_buf", "_pending", "_args", "_feed_out", "_err",
+                 "warnings", "__weakref__")
+
+    _BUFFER = 1 << 16
 
     def __init__(self, handle):
         self._h = handle
         self._lock = threading.Lock()
-        self._out = ApxOutputStruct()
         self._err = ApxErrorStruct()
+        # feed() uses apx_stream_translate with this reusable output window: one native call,
+        # no library allocation; finish() uses apx_stream_feed, which also reports the warnings.
+        self._buf = ctypes.create_string_buffer(self._BUFFER)
+        self._in = ApxInStruct(None, 0, 0)
+        self._out = ApxOutStruct(ctypes.addressof(self._buf), self._BUFFER, 0)
+        self._pending = ctypes.c_size_t()
+        addr = ctypes.addressof
+        self._args = (addr(self._out), addr(self._in), 0, addr(self._pending), addr(self._err))
+        self._feed_out = ApxOutputStruct()
         self.warnings = []
 
-    def _feed(self, data, end):
+    def feed(self, data):
+        """Feeds upstream bytes; returns the client bytes complete so far (maybe b"")."""
+        data = _raw_bytes(data, "data")
         with self._lock:
             h = self._h
             if h is None:
                 raise ValueError("stream is closed")
-            out = self._out
-            status = lib.apx_stream_feed(h, data, len(data), end, _byref(out), _byref(self._err))
+            inp, out = self._in, self._out
+            inp.src = data
+            inp.size = len(data)
+            inp.pos = 0
+            out.pos = 0
+            status = _stream_translate(h, *self._args)
+            if status:
+                inp.src = None
+                raise _exception(status, self._err)
+            result = self._buf[:out.pos]
+            if self._pending.value:  # more than one window: drain the rest
+                parts = [result]
+                while self._pending.value:
+                    out.pos = 0
+                    status = _stream_translate(h, *self._args)
+                    if status:
+                        raise _exception(status, self._err)
+                    parts.append(self._buf[:out.pos])
+                result = b"".join(parts)
+            inp.src = None
+            return result
+
+    def finish(self):
+        """The upstream ended: returns the bytes that close the client stream well-formed."""
+        with self._lock:
+            h = self._h
+            if h is None:
+                raise ValueError("stream is closed")
+            out = self._feed_out
+            status = lib.apx_stream_feed(h, None, 0, 1, _byref(out), _byref(self._err))
             if status:
                 raise _exception(status, self._err)
             try:
@@ -447,14 +512,6 @@ class Stream:
             finally:
                 lib.apx_output_free(_byref(out))
             return result
-
-    def feed(self, data):
-        """Feeds upstream bytes; returns the client bytes complete so far (maybe b"")."""
-        return self._feed(_raw_bytes(data, "data"), 0)
-
-    def finish(self):
-        """The upstream ended: returns the bytes that close the client stream well-formed."""
-        return self._feed(b"", 1)
 
     def translate(self, chunks):
         """Yields the translation of each chunk of an iterable, then that of the end."""
@@ -499,6 +556,9 @@ class Stream:
 
     def __repr__(self):
         return "<apxlate.Stream%s>" % (" closed" if self.closed else "")
+
+
+_stream_translate = _native.stream_translate_addr
 
 
 def build_error(format, status, message):

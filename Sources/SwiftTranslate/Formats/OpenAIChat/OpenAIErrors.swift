@@ -20,15 +20,15 @@ enum OpenAIErrors {
     /// The kind an OpenAI-compatible error means: the status first, refined by type and code.
     static func kind(status: Int, type: String?, code: String?) -> NError.Kind {
         let tag = (code ?? "") + " " + (type ?? "")
-        if tag.contains("insufficient_quota") || tag.contains("credit_balance") || status == 402 { return .billing }
-        if tag.contains("invalid_api_key") || tag.contains("authentication") || status == 401 { return .authentication }
-        if tag.contains("context_length_exceeded") { return .invalidRequest }
-        if tag.contains("server_is_overloaded") || tag.contains("overloaded") || status == 503 || status == 529 { return .overloaded }
-        if tag.contains("rate_limit") || tag.contains("slow_down") { return .rateLimit }
-        if tag.contains("not_found") || tag.contains("model_not_found") { return .notFound }
-        if tag.contains("timeout") && status >= 500 { return .timeout }
+        if ByteSearch.contains(tag, "insufficient_quota") || ByteSearch.contains(tag, "credit_balance") || status == 402 { return .billing }
+        if ByteSearch.contains(tag, "invalid_api_key") || ByteSearch.contains(tag, "authentication") || status == 401 { return .authentication }
+        if ByteSearch.contains(tag, "context_length_exceeded") { return .invalidRequest }
+        if ByteSearch.contains(tag, "server_is_overloaded") || ByteSearch.contains(tag, "overloaded") || status == 503 || status == 529 { return .overloaded }
+        if ByteSearch.contains(tag, "rate_limit") || ByteSearch.contains(tag, "slow_down") { return .rateLimit }
+        if ByteSearch.contains(tag, "not_found") || ByteSearch.contains(tag, "model_not_found") { return .notFound }
+        if ByteSearch.contains(tag, "timeout") && status >= 500 { return .timeout }
         if status == 0 {
-            if tag.contains("invalid_request") { return .invalidRequest }
+            if ByteSearch.contains(tag, "invalid_request") { return .invalidRequest }
             return .api
         }
         return NError.kind(forStatus: status)

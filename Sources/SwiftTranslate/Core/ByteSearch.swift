@@ -1,0 +1,22 @@
+/// Substring tests on UTF-8 bytes. The stdlib's `String.contains(String)` goes through the
+/// string-processing engine and costs microseconds per call; these are plain byte loops.
+enum ByteSearch {
+    /// True when `needle` occurs in `haystack`; with `ignoringASCIICase`, A–Z match a–z.
+    static func contains(_ haystack: String, _ needle: String, ignoringASCIICase: Bool = false) -> Bool {
+        let h = Array(haystack.utf8), n = Array(needle.utf8)
+        if n.isEmpty { return true }
+        guard h.count >= n.count else { return false }
+        var i = 0
+        while i + n.count <= h.count {
+            var j = 0
+            while j < n.count && fold(h[i + j], ignoringASCIICase) == fold(n[j], ignoringASCIICase) { j += 1 }
+            if j == n.count { return true }
+            i += 1
+        }
+        return false
+    }
+
+    @inline(__always) private static func fold(_ b: UInt8, _ on: Bool) -> UInt8 {
+        on && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+    }
+}

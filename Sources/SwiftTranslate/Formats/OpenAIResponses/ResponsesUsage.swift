@@ -1,0 +1,79 @@
+/// Responses `usage` and `status`/`incomplete_details`, shared by the one-shot codec and the
+/// stream translators (API-REFERENCE §3.3, §4.5, §4.6).
+enum ResponsesUsage {
+    /// `{input_tokens, input_tokens_details{cached_tokens, cache_write_tokens}, output_tokens,
+    ///   output_tokens_details{reasoning_tokens}}`; `input_tokens` already includes cached tokens.
+    static func decode(_ u: JSONValue) -> NUsage {
+        var n = NUsage()
+        n.input = u["input_tokens"]?.int ?? 0
+        n.output = u["output_tokens"]?.int ?? 0
+        if let d = u["input_tokens_details"] {
+            n.cacheRead = d["cached_tokens"]?.int ?? 0
+            n.cacheWrite = d["cache_write_tokens"]?.int ?? 0
+        }
+        n.reasoning = u["output_tokens_details"]?["reasoning_tokens"]?.int
+        return n
+    }
+
+    static func write(_ w: inout JSONWriter, _ u: NUsage) {
+        w.beginObject()
+        w.field("input_tokens", u.input)
+        w.key("input_tokens_details")
+        w.beginObject()
+        w.field("cached_tokens", u.cacheRead)
+        if u.cacheWrite > 0 { w.field("cache_write_tokens", u.cacheWrite) }
+        w.endObject()
+        w.field("output_tokens", u.output)
+        w.key("output_tokens_details")
+        w.beginObject()
+        w.field("reasoning_tokens", u.reasoning ?? 0)
+        w.endObject()
+        let (total, overflow) = u.input.addingReportingOverflow(u.output)
+        w.field("total_tokens", overflow ? Int.max : total)
+        w.endObject()
+    }
+}
+
+enum ResponsesStatus {
+    /// The stop reason for a finished response. `hasToolCalls`: the output holds function_call
+    /// items (Responses says `completed` for a tool turn). nil for statuses that are not an end
+    /// (`failed`, `cancelled`, `in_progress`, `queued`): the caller reports those.
+    static func decode(status: String?, incompleteReason: String?, hasToolCalls: Bool) -> NStopReason? {
+        switch status {
+        case "completed", nil:
+            return hasToolCalls ? .toolUse : .endTurn
+        case "incomplete":
+            switch incompleteReason {
+            case "content_filter": return .refusal
+            default: return .maxTokens // max_output_tokens, and the rarer max_messages/steered: the answer was cut
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// `status` and `incomplete_details.reason` for a stop reason.
+    static func encode(_ stop: NStopReason) -> (status: String, incompleteReason: String?) {
+        switch stop {
+        case .endTurn, .stopSequence, .toolUse, .pauseTurn: return ("completed", nil)
+        case .maxTokens, .contextWindowExceeded: return ("incomplete", "max_output_tokens")
+        case .refusal: return ("incomplete", "content_filter")
+        }
+    }
+
+    /// The error a `failed` (or `cancelled`) response carries, as a neutral error. Codes name
+    /// the cause: `rate_limit_exceeded`, `server_error`, `invalid_prompt`, `invalid_image…`, ….
+    static func failure(status: String, error: JSONValue?) -> NError {
+        guard let error, error.isObject else {
+            let what = status == "cancelled" ? "the upstream cancelled the response" : "the upstream response failed"
+            return NError(kind: .api, status: 500, message: what)
+        }
+        var e = OpenAIErrors.decode(status: 0, root: error)
+        if let code = e.code, e.kind == .api,
+           code.hasPrefix("invalid_") || code.hasPrefix("image_") || code == "bio_policy" || code == "empty_image_file" {
+            e.kind = .invalidRequest
+            e.status = 400
+        }
+        return e
+    }
+}

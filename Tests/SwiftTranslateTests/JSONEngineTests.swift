@@ -1,0 +1,114 @@
+import Testing
+@testable import SwiftTranslate
+
+/// String decoding and error positions of the JSON engine, at the edges the fast paths skip over.
+@Suite struct JSONEngineTests {
+    static func decoded(_ jsonString: String) throws -> String? {
+        try JSONDocument.parse(jsonString).root.string
+    }
+
+    @Test(arguments: [
+        (#""plain""#, "plain"),
+        (#""\n""#, "\n"),
+        (#""\nstart""#, "\nstart"),
+        (#""end\t""#, "end\t"),
+        (#""a\"b\\c\/d""#, "a\"b\\c/d"),
+        (#""\b\f\r""#, "\u{08}\u{0C}\r"),
+        (#""caf\u00e9 \u00E9""#, "café é"),
+        (#""\ud83d\ude00!""#, "😀!"),
+        (#""x\ud800y""#, "x\u{FFFD}y"),
+        (#""\udc00""#, "\u{FFFD}"),
+        (#""\ud800\u0041""#, "\u{FFFD}A"),
+        (#""\u0000""#, "\u{0}"),
+        ("\"héllo ☃ 😀 \\\"q\\\"\"", "héllo ☃ 😀 \"q\""),
+    ])
+    func unescapes(_ input: String, _ expected: String) throws {
+        #expect(try Self.decoded(input) == expected)
+        // stringBytes agrees with string, and re-serializing round-trips
+        let doc = try JSONDocument.parse(input)
+        #expect(doc.root.stringBytes == Array(expected.utf8))
+        var w = JSONWriter()
+        w.string(expected)
+        #expect(try JSONDocument.parse(w.bytes).root.string == expected)
+    }
+
+    @Test func longRunsAroundEscapes() throws {
+        let chunk = String(repeating: "abcdefgh", count: 512)
+        let text = chunk + "\n" + chunk + "\"" + chunk + "é" + chunk
+        var w = JSONWriter()
+        w.string(text)
+        let doc = try JSONDocument.parse(w.bytes)
+        #expect(doc.root.string == text)
+        #expect(doc.root.stringEquals(text))
+    }
+
+    @Test(arguments: [
+        ("\"ab\u{01}\"", 3),          // control character
+        (#""ab\x""#, 3),              // bad escape
+        (#""ab\u12G4""#, 3),          // bad \u
+        ("\"abc", 4),                 // unterminated
+        (#"["a", "b"#, 8),            // unterminated, second string: the end of input
+    ])
+    func stringErrorsCarryOffsets(_ input: String, _ offset: Int) {
+        do {
+            _ = try JSONDocument.parse(input)
+            Issue.record("accepted \(input)")
+        } catch {
+            #expect(error.status == .json)
+            #expect(error.offset == offset, "\(error.message)")
+        }
+    }
+
+    @Test func invalidUTF8IsRejectedAtItsOffset() {
+        let cases: [([UInt8], Int)] = [
+            ([0x22, 0x61, 0xFF, 0x22], 2),
+            ([0x22, 0x61, 0x62, 0xC3, 0x22], 3),         // truncated 2-byte sequence
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], 1),         // encoded surrogate
+            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),   // above U+10FFFF
+            ([0x22, 0xC0, 0xAF, 0x22], 1),               // overlong
+        ]
+        for (bytes, offset) in cases {
+            do {
+                _ = try JSONDocument.parse(bytes)
+                Issue.record("accepted \(bytes)")
+            } catch {
+                #expect(error.status == .json && error.offset == offset, "\(bytes): \(error.message)")
+            }
+        }
+    }
+
+    /// The string loops look at 8 bytes at a time: put each kind of special byte at every
+    /// position of the first words and check what the byte-by-byte reading would give.
+    @Test func specialBytesAtEveryPosition() throws {
+        for k in 0..<20 {
+            let pad = String(repeating: "a", count: k)
+            let tail = String(repeating: "b", count: 19 - k)
+            // escapes decode, and the writer escapes them back
+            for (escape, char) in [("\\n", "\n"), ("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("\\t", "\t")] {
+                let doc = try JSONDocument.parse("\"" + pad + escape + tail + "\"")
+                #expect(doc.root.string == pad + char + tail, "k=\(k) \(escape)")
+            }
+            for (char, escaped) in [("\n", "\\n"), ("\"", "\\\""), ("\\", "\\\\"), ("\u{01}", "\\u0001"), ("é", "é")] {
+                var w = JSONWriter()
+                w.string(pad + char + tail)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == "\"" + pad + escaped + tail + "\"", "k=\(k)")
+                var wb = JSONWriter()
+                wb.string(bytes: Array((pad + char + tail).utf8))
+                #expect(wb.bytes == w.bytes)
+            }
+            // a control byte or an invalid UTF-8 byte is rejected exactly where it is
+            for bad: UInt8 in [0x01, 0x1F, 0xFF, 0x80] {
+                let input = [0x22] + Array(pad.utf8) + [bad] + Array(tail.utf8) + [0x22]
+                do {
+                    _ = try JSONDocument.parse(input)
+                    Issue.record("accepted byte \(bad) at \(k)")
+                } catch {
+                    #expect(error.offset == k + 1, "byte \(bad) at \(k): \(error.message)")
+                }
+            }
+            // the closing quote ends the string exactly there
+            let doc = try JSONDocument.parse("[\"" + pad + "\"," + "\"" + tail + "\"]")
+            #expect(doc.root.elements.map { $0.string } == [pad, tail])
+        }
+    }
+}

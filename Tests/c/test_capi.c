@@ -1,0 +1,415 @@
+/*
+ * Exercises every function of include/apxlate.h through libapxlate.so, as an outside C host would:
+ * success paths, error paths (status, message, path, offset), out-parameters left untouched on
+ * failure, NULL handling, and one translator shared by several threads.
+ *
+ * Translations that are still placeholders in this build ("... not implemented yet") are reported
+ * as SKIP, not as failures; everything else must pass. Exit status: 0 when nothing failed.
+ */
+#include "apxlate.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0, checks = 0, skips = 0;
+
+#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
+    fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
+
+static int not_implemented(apx_status st, const apx_error *e, const char *what) {
+    if (st == APX_ERR_UNSUPPORTED && strstr(e->message, "not implemented")) {
+        printf("SKIP %s: %s\n", what, e->message);
+        skips++;
+        return 1;
+    }
+    return 0;
+}
+
+static int contains(const uint8_t *data, size_t len, const char *needle) {
+    size_t n = strlen(needle);
+    if (n > len) return 0;
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(data + i, needle, n) == 0) return 1;
+    return 0;
+}
+
+static const char ANTHROPIC_REQ[] =
+    "{\"model\": \"claude-sonnet-4-5\", \"max_tokens\": 100, \"stream\": true,"
+    " \"messages\": [{\"role\": \"user\", \"content\": \"hi \\u00e9\"}]}";
+static const char CHAT_RESP[] =
+    "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o\","
+    "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"Hello.\"}}],"
+    "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}";
+static const char CHAT_SSE[] =
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n"
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\","
+    "\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n"
+    "data: [DONE]\n\n";
+
+static void test_versions_statuses_formats(void) {
+    CHECK(strcmp(apx_version_string(), APX_VERSION_STRING) == 0);
+    CHECK(apx_abi_version() == APX_ABI_VERSION);
+    for (apx_status s = APX_OK; s <= APX_ERR_INTERNAL; s++) {
+        const char *text = apx_status_str(s);
+        CHECK(text != NULL && text[0] != '\0');
+        CHECK(strcmp(text, "unknown status") != 0);
+    }
+    CHECK(strcmp(apx_status_str(APX_OK), "ok") == 0);
+    CHECK(strcmp(apx_status_str(APX_ERR_JSON), "invalid JSON") == 0);
+    CHECK(strcmp(apx_status_str(-1), "unknown status") == 0);
+    CHECK(strcmp(apx_status_str(1000), "unknown status") == 0);
+
+    CHECK(apx_format_from_name(S("anthropic")) == APX_FORMAT_ANTHROPIC);
+    CHECK(apx_format_from_name(S("openai-chat")) == APX_FORMAT_OPENAI_CHAT);
+    CHECK(apx_format_from_name(S("openai-responses")) == APX_FORMAT_OPENAI_RESPONSES);
+    CHECK(apx_format_from_name(S("openai")) == APX_FORMAT_NONE);
+    CHECK(apx_format_from_name(S("anthropic\0")) == APX_FORMAT_NONE);
+    CHECK(apx_format_from_name(NULL, 0) == APX_FORMAT_NONE);
+    CHECK(apx_format_from_name(NULL, 5) == APX_FORMAT_NONE);
+    for (apx_format f = APX_FORMAT_ANTHROPIC; f <= APX_FORMAT_OPENAI_RESPONSES; f++) {
+        const char *name = apx_format_name(f);
+        CHECK(apx_format_from_name((const uint8_t *)name, strlen(name)) == f);
+    }
+    CHECK(strcmp(apx_format_name(APX_FORMAT_NONE), "") == 0);
+    CHECK(strcmp(apx_format_name(99), "") == 0);
+
+    apx_output_free(NULL);
+    apx_output zero = {0};
+    apx_output_free(&zero);
+    CHECK(zero.data == NULL && zero.len == 0);
+}
+
+static void test_translator_new(void) {
+    apx_translator *t = NULL;
+    apx_error e;
+    CHECK(apx_translator_new(NULL, 0, &t, &e) == APX_OK && t != NULL);
+    apx_translator_free(t);
+    t = NULL;
+    CHECK(apx_translator_new(S("{}"), &t, NULL) == APX_OK && t != NULL);
+    apx_translator_free(t);
+    apx_translator_free(NULL);
+
+    apx_translator *untouched = (apx_translator *)&e; /* a sentinel: must not be overwritten */
+    t = untouched;
+    memset(&e, 0x55, sizeof e);
+    CHECK(apx_translator_new(S("{\"models\": {\"bogus\": 1}}"), &t, &e) == APX_ERR_CONFIG);
+    CHECK(e.code == APX_ERR_CONFIG && strcmp(e.path, "models.bogus") == 0 && e.offset == -1);
+    CHECK(strstr(e.message, "models.bogus") != NULL);
+    CHECK(t == untouched);
+
+    CHECK(apx_translator_new(S("{\"models\": "), &t, &e) == APX_ERR_CONFIG);
+    CHECK(e.offset == 11 && t == untouched);
+    CHECK(apx_translator_new(S("[]"), &t, &e) == APX_ERR_CONFIG);
+    CHECK(apx_translator_new(S("{}"), NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_translator_new(NULL, 3, &t, &e) == APX_ERR_ARGUMENT && t == untouched);
+    CHECK(apx_translator_new(S("{\"models\": 1}"), &t, NULL) == APX_ERR_CONFIG); /* NULL error is fine */
+}
+
+static apx_translator *make_translator(void) {
+    apx_translator *t = NULL;
+    apx_error e;
+    apx_status st = apx_translator_new(S("{\"models\": {\"map\": {\"claude-sonnet-4-5\": \"gpt-4o\"}, \"default\": \"small\"}}"), &t, &e);
+    CHECK(st == APX_OK);
+    return t;
+}
+
+static void test_requests(apx_translator *t) {
+    apx_output out = {0};
+    apx_exchange *ex = NULL;
+    apx_error e;
+
+    /* passthrough: only the model changes */
+    CHECK(apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_ANTHROPIC, S(ANTHROPIC_REQ), &out, &ex, &e) == APX_OK);
+    const char *expected = "{\"model\": \"gpt-4o\", \"max_tokens\": 100, \"stream\": true,"
+                           " \"messages\": [{\"role\": \"user\", \"content\": \"hi \\u00e9\"}]}";
+    CHECK(out.len == strlen(expected) && memcmp(out.data, expected, out.len) == 0);
+    CHECK(out.warnings == NULL && out.warnings_len == 0 && out.http_status == 0);
+    CHECK(ex != NULL);
+    CHECK(apx_exchange_client_format(ex) == APX_FORMAT_ANTHROPIC);
+    CHECK(apx_exchange_upstream_format(ex) == APX_FORMAT_ANTHROPIC);
+    CHECK(apx_exchange_stream(ex) == 1);
+    CHECK(strcmp(apx_exchange_client_model(ex), "claude-sonnet-4-5") == 0);
+    CHECK(strcmp(apx_exchange_upstream_model(ex), "gpt-4o") == 0);
+    CHECK(apx_exchange_input_tokens(ex) > 0);
+    apx_output_free(&out);
+    CHECK(out.data == NULL && out.len == 0);
+    apx_exchange_free(ex);
+    apx_exchange_free(NULL);
+
+    /* NULL exchange getters */
+    CHECK(apx_exchange_client_format(NULL) == APX_FORMAT_NONE);
+    CHECK(apx_exchange_upstream_format(NULL) == APX_FORMAT_NONE);
+    CHECK(apx_exchange_stream(NULL) == 0);
+    CHECK(apx_exchange_client_model(NULL) == NULL);
+    CHECK(apx_exchange_upstream_model(NULL) == NULL);
+    CHECK(apx_exchange_input_tokens(NULL) == 0);
+
+    /* no exchange wanted */
+    CHECK(apx_request_translate(t, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_CHAT, S("{\"model\":\"m\",\"messages\":[]}"), &out, NULL, &e) == APX_OK);
+    CHECK(out.len == strlen("{\"model\":\"small\",\"messages\":[]}"));
+    apx_output_free(&out);
+
+    /* errors leave the out-parameters alone */
+    apx_exchange *sentinel = (apx_exchange *)&e;
+    ex = sentinel;
+    CHECK(apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_OPENAI_CHAT, S("{\"model\": [1,]}"), &out, &ex, &e) == APX_ERR_JSON);
+    CHECK(e.code == APX_ERR_JSON && e.offset == 13 && e.path[0] == '\0' && strstr(e.message, "byte 13"));
+    CHECK(out.data == NULL && out.len == 0 && ex == sentinel);
+    CHECK(apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_ANTHROPIC, S("{\"model\": 5}"), &out, &ex, &e) == APX_ERR_INVALID);
+    CHECK(strcmp(e.path, "model") == 0 && ex == sentinel);
+    CHECK(apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_ANTHROPIC, S("\"str\""), &out, &ex, &e) == APX_ERR_INVALID);
+    CHECK(apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_ANTHROPIC, S("{\"a\":\"\xff\"}"), &out, &ex, &e) == APX_ERR_JSON);
+    CHECK(e.offset == 6);
+    CHECK(apx_request_translate(NULL, 1, 1, S("{}"), &out, &ex, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_translate(t, 0, 1, S("{}"), &out, &ex, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_translate(t, 1, 7, S("{}"), &out, &ex, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_translate(t, 1, 1, NULL, 4, &out, &ex, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_translate(t, 1, 1, S("{}"), NULL, &ex, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_translate(t, 1, 1, NULL, 0, &out, &ex, &e) == APX_ERR_JSON); /* empty is not JSON */
+    CHECK(ex == sentinel && out.data == NULL);
+
+    /* deep nesting is a limit, not a crash */
+    size_t deep = 200000;
+    uint8_t *brackets = malloc(deep);
+    CHECK(brackets != NULL);
+    if (brackets) {
+        memset(brackets, '[', deep);
+        CHECK(apx_request_translate(t, 1, 2, brackets, deep, &out, NULL, &e) == APX_ERR_LIMIT);
+        free(brackets);
+    }
+
+    /* between formats */
+    apx_status st = apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_OPENAI_CHAT, S(ANTHROPIC_REQ), &out, &ex, &e);
+    if (!not_implemented(st, &e, "anthropic -> openai-chat request")) {
+        CHECK(st == APX_OK);
+        if (st == APX_OK) {
+            CHECK(contains(out.data, out.len, "\"model\":\"gpt-4o\""));
+            CHECK(contains(out.data, out.len, "\"role\":\"user\""));
+            CHECK(apx_exchange_client_format(ex) == APX_FORMAT_ANTHROPIC);
+            CHECK(apx_exchange_upstream_format(ex) == APX_FORMAT_OPENAI_CHAT);
+            apx_output_free(&out);
+            apx_exchange_free(ex);
+        }
+    }
+}
+
+static void test_responses_and_errors(apx_translator *t) {
+    apx_output out = {0};
+    apx_exchange *ex = NULL;
+    apx_error e;
+    CHECK(apx_request_translate(t, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_CHAT,
+                                S("{\"model\":\"claude-sonnet-4-5\",\"messages\":[]}"), &out, &ex, &e) == APX_OK);
+    apx_output_free(&out);
+
+    /* passthrough response gets the client's model back; formats from the exchange */
+    CHECK(apx_response_translate(t, ex, APX_FORMAT_NONE, APX_FORMAT_NONE, S(CHAT_RESP), &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "\"model\":\"claude-sonnet-4-5\""));
+    CHECK(out.len == sizeof(CHAT_RESP) - 1 + strlen("claude-sonnet-4-5") - strlen("gpt-4o"));
+    apx_output_free(&out);
+    CHECK(apx_response_translate(t, ex, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_CHAT, S(CHAT_RESP), &out, &e) == APX_OK);
+    apx_output_free(&out);
+    CHECK(apx_response_translate(t, ex, APX_FORMAT_ANTHROPIC, APX_FORMAT_NONE, S(CHAT_RESP), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_response_translate(t, NULL, APX_FORMAT_NONE, APX_FORMAT_ANTHROPIC, S(CHAT_RESP), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_response_translate(NULL, ex, 0, 0, S(CHAT_RESP), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_response_translate(t, ex, 0, 0, S("{\"model\":"), &out, &e) == APX_ERR_JSON && e.offset == 9);
+    CHECK(out.data == NULL);
+
+    apx_status st = apx_response_translate(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, S(CHAT_RESP), &out, &e);
+    if (!not_implemented(st, &e, "openai-chat -> anthropic response")) {
+        CHECK(st == APX_OK);
+        CHECK(contains(out.data, out.len, "\"type\":\"message\""));
+        CHECK(contains(out.data, out.len, "\"end_turn\""));
+        apx_output_free(&out);
+    }
+
+    /* errors */
+    CHECK(apx_error_translate(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, 429,
+                              S("{\"error\":{\"message\":\"slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"), &out, &e) == APX_OK);
+    const char *want = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}";
+    CHECK(out.http_status == 429 && out.len == strlen(want) && memcmp(out.data, want, out.len) == 0);
+    apx_output_free(&out);
+    CHECK(out.http_status == 0);
+    CHECK(apx_error_translate(t, NULL, APX_FORMAT_ANTHROPIC, APX_FORMAT_OPENAI_CHAT, 529, NULL, 0, &out, &e) == APX_OK);
+    CHECK(out.http_status == 503 && contains(out.data, out.len, "server_is_overloaded"));
+    apx_output_free(&out);
+    CHECK(apx_error_translate(t, ex, APX_FORMAT_NONE, APX_FORMAT_NONE, 500, S("oops"), &out, &e) == APX_OK);
+    CHECK(out.http_status == 500);
+    apx_output_free(&out);
+    CHECK(apx_error_translate(t, NULL, 0, 1, 500, S("x"), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_error_translate(t, NULL, 2, 1, 500, S("x"), NULL, &e) == APX_ERR_ARGUMENT);
+
+    CHECK(apx_error_build(APX_FORMAT_ANTHROPIC, 502, S("upstream unreachable"), &out, &e) == APX_OK);
+    want = "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"upstream unreachable\"}}";
+    CHECK(out.http_status == 502 && out.len == strlen(want) && memcmp(out.data, want, out.len) == 0);
+    apx_output_free(&out);
+    CHECK(apx_error_build(APX_FORMAT_OPENAI_RESPONSES, 401, S("no key"), &out, &e) == APX_OK);
+    CHECK(out.http_status == 401 && contains(out.data, out.len, "\"no key\""));
+    apx_output_free(&out);
+    CHECK(apx_error_build(APX_FORMAT_NONE, 400, S("x"), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_error_build(APX_FORMAT_ANTHROPIC, 400, NULL, 2, &out, &e) == APX_ERR_ARGUMENT);
+
+    /* token counts */
+    int64_t tokens = -7;
+    st = apx_count_tokens(t, APX_FORMAT_ANTHROPIC, S(ANTHROPIC_REQ), &tokens, &e);
+    if (!not_implemented(st, &e, "anthropic token count")) {
+        CHECK(st == APX_OK && tokens > 0);
+    }
+    tokens = -7;
+    CHECK(apx_count_tokens(t, APX_FORMAT_ANTHROPIC, S("{"), &tokens, &e) == APX_ERR_JSON && tokens == -7);
+    CHECK(apx_count_tokens(t, APX_FORMAT_ANTHROPIC, S("{}"), NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_count_tokens(t, 9, S("{}"), &tokens, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_count_tokens(NULL, 1, S("{}"), &tokens, &e) == APX_ERR_ARGUMENT);
+    apx_exchange_free(ex);
+}
+
+/* Drains the stream through apx_stream_translate with an output window of `window` bytes. */
+static size_t translate_windowed(apx_stream *s, const char *sse, size_t len, size_t window, uint8_t *dst, size_t cap) {
+    apx_error e;
+    uint8_t buf[64];
+    size_t total = 0, pending = 0;
+    apx_in in = {(const uint8_t *)sse, len, 0};
+    for (int op = APX_STREAM_CONTINUE; ; op = APX_STREAM_END) {
+        do {
+            apx_out out = {buf, window, 0};
+            apx_status st = apx_stream_translate(s, &out, &in, op, &pending, &e);
+            CHECK(st == APX_OK);
+            if (st != APX_OK) return 0;
+            CHECK(in.pos == in.size);
+            if (total + out.pos <= cap) memcpy(dst + total, buf, out.pos);
+            total += out.pos;
+        } while (pending > 0);
+        if (op == APX_STREAM_END) break;
+    }
+    return total;
+}
+
+static void test_streams(apx_translator *t) {
+    apx_error e;
+    apx_stream *s = NULL;
+    apx_status st = apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, &s, &e);
+    apx_error first = e;
+    /* argument errors first: they do not depend on the stream translator */
+    apx_stream *sentinel = (apx_stream *)&e, *s2 = sentinel;
+    CHECK(apx_stream_new(NULL, NULL, 2, 1, &s2, &e) == APX_ERR_ARGUMENT && s2 == sentinel);
+    CHECK(apx_stream_new(t, NULL, 0, 1, &s2, &e) == APX_ERR_ARGUMENT && s2 == sentinel);
+    CHECK(apx_stream_new(t, NULL, 2, 1, NULL, &e) == APX_ERR_ARGUMENT);
+    apx_stream_free(NULL);
+    apx_stream_reset(NULL);
+    apx_output out = {0};
+    CHECK(apx_stream_feed(NULL, S("x"), 0, &out, &e) == APX_ERR_ARGUMENT);
+    apx_out o = {NULL, 0, 0};
+    CHECK(apx_stream_translate(NULL, &o, NULL, APX_STREAM_CONTINUE, NULL, &e) == APX_ERR_ARGUMENT);
+    if (not_implemented(st, &first, "openai-chat -> anthropic stream")) return;
+    CHECK(st == APX_OK && s != NULL);
+    if (st != APX_OK) return;
+
+    /* one call with everything */
+    CHECK(apx_stream_feed(s, S(CHAT_SSE), 1, &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "event: message_start"));
+    CHECK(contains(out.data, out.len, "event: message_stop"));
+    size_t ref_len = out.len;
+    uint8_t *ref = malloc(ref_len);
+    if (!ref) { apx_output_free(&out); apx_stream_free(s); return; }
+    memcpy(ref, out.data, ref_len);
+    apx_output_free(&out);
+
+    /* after the end: a state error until reset */
+    CHECK(apx_stream_feed(s, S("data: {}\n\n"), 0, &out, &e) == APX_ERR_STATE && out.data == NULL);
+    apx_stream_reset(s);
+
+    /* the zstd-style API with tiny output windows gives the same bytes */
+    uint8_t *got = malloc(ref_len + 64);
+    if (got) {
+        size_t windows[] = {1, 3, 64};
+        for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+            size_t n = translate_windowed(s, CHAT_SSE, sizeof(CHAT_SSE) - 1, windows[w], got, ref_len + 64);
+            CHECK(n == ref_len && memcmp(got, ref, ref_len) == 0);
+            apx_stream_reset(s);
+        }
+        free(got);
+    }
+    /* invalid windows and operations */
+    apx_in in = {NULL, 4, 0};
+    uint8_t b[8];
+    apx_out ow = {b, sizeof b, 0};
+    CHECK(apx_stream_translate(s, &ow, &in, APX_STREAM_CONTINUE, NULL, &e) == APX_ERR_ARGUMENT);
+    ow.pos = 9;
+    CHECK(apx_stream_translate(s, &ow, NULL, APX_STREAM_CONTINUE, NULL, &e) == APX_ERR_ARGUMENT);
+    ow.pos = 0;
+    CHECK(apx_stream_translate(s, &ow, NULL, 3, NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_stream_translate(s, NULL, NULL, APX_STREAM_CONTINUE, NULL, &e) == APX_ERR_ARGUMENT);
+
+    /* fed byte by byte */
+    size_t total = 0;
+    int same = 1;
+    for (size_t i = 0; i <= sizeof(CHAT_SSE) - 1; i++) {
+        int end = i == sizeof(CHAT_SSE) - 1;
+        CHECK(apx_stream_feed(s, (const uint8_t *)CHAT_SSE + i, end ? 0 : 1, end, &out, &e) == APX_OK);
+        if (total + out.len > ref_len || (out.len && memcmp(out.data, ref + total, out.len) != 0)) same = 0;
+        total += out.len;
+        apx_output_free(&out);
+    }
+    CHECK(same && total == ref_len);
+
+    /* an exchange may be freed once the stream exists */
+    apx_output ro = {0};
+    apx_exchange *ex = NULL;
+    st = apx_request_translate(t, APX_FORMAT_ANTHROPIC, APX_FORMAT_OPENAI_CHAT, S(ANTHROPIC_REQ), &ro, &ex, &e);
+    if (st == APX_OK) {
+        apx_output_free(&ro);
+        apx_stream *s3 = NULL;
+        CHECK(apx_stream_new(t, ex, APX_FORMAT_NONE, APX_FORMAT_NONE, &s3, &e) == APX_OK);
+        apx_exchange_free(ex);
+        CHECK(apx_stream_feed(s3, S(CHAT_SSE), 1, &out, &e) == APX_OK);
+        CHECK(contains(out.data, out.len, "claude-sonnet-4-5"));
+        apx_output_free(&out);
+        apx_stream_free(s3);
+    }
+    free(ref);
+    apx_stream_free(s);
+}
+
+struct worker { apx_translator *t; int bad; };
+
+static void *work(void *arg) {
+    struct worker *w = arg;
+    for (int i = 0; i < 2000; i++) {
+        apx_output out = {0};
+        apx_exchange *ex = NULL;
+        apx_error e;
+        if (apx_request_translate(w->t, 1, 1, S(ANTHROPIC_REQ), &out, &ex, &e) != APX_OK ||
+            !contains(out.data, out.len, "\"gpt-4o\"") || strcmp(apx_exchange_client_model(ex), "claude-sonnet-4-5") != 0)
+            w->bad++;
+        apx_output_free(&out);
+        apx_exchange_free(ex);
+    }
+    return NULL;
+}
+
+static void test_threads(apx_translator *t) {
+    pthread_t th[4];
+    struct worker w[4];
+    for (int i = 0; i < 4; i++) { w[i].t = t; w[i].bad = 0; pthread_create(&th[i], NULL, work, &w[i]); }
+    for (int i = 0; i < 4; i++) { pthread_join(th[i], NULL); CHECK(w[i].bad == 0); }
+}
+
+int main(void) {
+    test_versions_statuses_formats();
+    test_translator_new();
+    apx_translator *t = make_translator();
+    if (t) {
+        test_requests(t);
+        test_responses_and_errors(t);
+        test_streams(t);
+        test_threads(t);
+        apx_translator_free(t);
+    }
+    printf("%d checks, %d failed, %d skipped (not implemented in this build)\n", checks, failures, skips);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,3 @@
+module github.com/apxlate/apxlate/bindings/go
+
+go 1.19

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds ngx_http_apxlate_module.so against Debian's nginx-dev (the configure tree of the installed
+# nginx, /usr/share/nginx/src) with the installed nginx's configure flags (--with-compat among them),
+# so that `load_module` accepts it. Output: $APXLATE_NGINX_BUILD/ngx_http_apxlate_module.so
+# (default <repo>/.build-nginx). Needs build/lib/libapxlate.so and build/include (make lib).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=${APXLATE_NGINX_BUILD:-$ROOT/.build-nginx}
+SRC=${NGINX_DEV_SRC:-/usr/share/nginx/src}
+export APXLATE_INC=${APXLATE_INC:-$ROOT/build/include} APXLATE_LIB=${APXLATE_LIB:-$ROOT/build/lib}
+[ -f "$APXLATE_LIB/libapxlate.so" ] || make -C "$ROOT" lib
+[ -f "$SRC/configure" ] || { echo "nginx-dev is not installed ($SRC/configure missing)" >&2; exit 1; }
+
+mkdir -p "$OUT"
+rm -rf "$OUT/nginx-src"
+cp -r "$SRC" "$OUT/nginx-src"
+cd "$OUT/nginx-src"
+NGX_CONF_FLAGS=()
+# shellcheck disable=SC1091
+[ -f conf_flags ] && . ./conf_flags
+./configure "${NGX_CONF_FLAGS[@]}" --with-compat --add-dynamic-module="$HERE" >"$OUT/configure.log" 2>&1 \
+  || { tail -30 "$OUT/configure.log" >&2; exit 1; }
+make -f objs/Makefile modules >"$OUT/make.log" 2>&1 || { grep -E 'error|warning' "$OUT/make.log" >&2; tail -20 "$OUT/make.log" >&2; exit 1; }
+cp objs/ngx_http_apxlate_module.so "$OUT/ngx_http_apxlate_module.so"
+echo "$OUT/ngx_http_apxlate_module.so"

@@ -1,0 +1,496 @@
+/*
+ * The response side, as header and body filters on requests whose body this module translated:
+ *   - status >= 400: headers held, body buffered, then apx_error_translate gives the client's
+ *     error body and status (the way ngx_http_xslt_filter_module holds headers);
+ *   - text/event-stream: translated chunk by chunk as it passes (apx_stream_translate into
+ *     recycled buffers, as ngx_http_gzip_filter_module does); only an incomplete event waits,
+ *     inside the library. Upstream buffering is switched off for the response;
+ *   - anything else (JSON): headers held, body buffered, apx_response_translate at the end.
+ * A library error never ends the worker: before the headers went out it becomes a client-format
+ * 502; in a stream it becomes a client-format error event that ends the stream.
+ */
+#include "ngx_http_apxlate.h"
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
+
+static ngx_int_t
+ngx_http_apxlate_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_apxlate_loc_conf_t *alcf;
+    ngx_http_apxlate_ctx_t      *ctx;
+    ngx_uint_t                   status;
+    ngx_str_t                   *ct;
+    apx_error                    err;
+    apx_status                   st;
+    u_char                       msg[1024];
+    size_t                       len;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_apxlate_module);
+    if (r != r->main || ctx == NULL || ctx->exchange == NULL || ctx->local || ctx->header_seen) {
+        if (ctx != NULL && ctx->header_seen && ctx->mode != NGX_HTTP_APXLATE_DONE) {
+            ctx->mode = NGX_HTTP_APXLATE_PASS;   /* nginx's own error page after a failure */
+        }
+        return ngx_http_next_header_filter(r);
+    }
+    ctx->header_seen = 1;
+    status = r->headers_out.status;
+    if (r->header_only || status < 200 || status == NGX_HTTP_NO_CONTENT || status == NGX_HTTP_NOT_MODIFIED) {
+        ctx->mode = NGX_HTTP_APXLATE_PASS;
+        return ngx_http_next_header_filter(r);
+    }
+    ctx->upstream_status = status;
+    if (status >= NGX_HTTP_BAD_REQUEST) {
+        ctx->mode = NGX_HTTP_APXLATE_ERROR;
+        return NGX_OK;                                  /* held until the body is known */
+    }
+    ct = &r->headers_out.content_type;
+    if (ct->len >= sizeof("text/event-stream") - 1
+        && ngx_strncasecmp(ct->data, (u_char *) "text/event-stream", sizeof("text/event-stream") - 1) == 0)
+    {
+        alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
+        st = apx_stream_new(alcf->translator, ctx->exchange, APX_FORMAT_NONE, APX_FORMAT_NONE,
+                            &ctx->stream, &err);
+        if (st != APX_OK) {
+            len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
+            ctx->mode = NGX_HTTP_APXLATE_WHOLE;         /* answered with a 502 at the end */
+            ctx->stream = NULL;
+            ctx->failure.data = ngx_pnalloc(r->pool, len);
+            if (ctx->failure.data == NULL) {
+                return NGX_ERROR;
+            }
+            ctx->failure.len = ngx_cpymem(ctx->failure.data, msg, len) - ctx->failure.data;
+            return NGX_OK;
+        }
+        ctx->mode = NGX_HTTP_APXLATE_STREAM;
+        if (r->upstream) {
+            r->upstream->buffering = 0;                 /* pass each event on as it comes */
+        }
+        ngx_http_clear_content_length(r);
+        ngx_http_clear_accept_ranges(r);
+        ngx_http_clear_etag(r);
+        return ngx_http_next_header_filter(r);
+    }
+    ctx->mode = NGX_HTTP_APXLATE_WHOLE;
+    return NGX_OK;                                      /* held until the body is known */
+}
+
+/* Appends a buffer's bytes (memory or file) to the accumulated body. */
+static ngx_int_t
+ngx_http_apxlate_append(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_buf_t *b)
+{
+    size_t    n, cap;
+    ssize_t   rd;
+    u_char   *p;
+
+    n = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos) : (size_t) (b->file_last - b->file_pos);
+    if (n == 0) {
+        return NGX_OK;
+    }
+    if (n > NGX_HTTP_APXLATE_MAX_BUFFERED - ctx->acc_len) {
+        return NGX_DECLINED;
+    }
+    if (ctx->acc_len + n > ctx->acc_cap) {
+        cap = ngx_max(ngx_max(ctx->acc_cap * 2, ctx->acc_len + n), 16384);
+        p = ngx_palloc(r->pool, cap);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        if (ctx->acc_len) {
+            ngx_memcpy(p, ctx->acc, ctx->acc_len);
+        }
+        if (ctx->acc) {
+            ngx_pfree(r->pool, ctx->acc);
+        }
+        ctx->acc = p;
+        ctx->acc_cap = cap;
+    }
+    if (ngx_buf_in_memory(b)) {
+        ngx_memcpy(ctx->acc + ctx->acc_len, b->pos, n);
+        b->pos = b->last;
+    } else {
+        rd = ngx_read_file(b->file, ctx->acc + ctx->acc_len, n, b->file_pos);
+        if (rd < 0 || (size_t) rd != n) {
+            return NGX_ERROR;
+        }
+        b->file_pos = b->file_last;
+    }
+    ctx->acc_len += n;
+    return NGX_OK;
+}
+
+/* Sends the held headers with a new JSON body of the given status. */
+static ngx_int_t
+ngx_http_apxlate_send_json(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_int_t status, ngx_str_t *body)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+    ngx_int_t     rc;
+
+    ctx->mode = NGX_HTTP_APXLATE_DONE;
+    r->headers_out.status = status;
+    r->headers_out.status_line.len = 0;
+    ngx_http_clear_content_length(r);
+    ngx_http_clear_accept_ranges(r);
+    ngx_http_clear_etag(r);
+    if (r->headers_out.content_encoding) {
+        r->headers_out.content_encoding->hash = 0;
+        r->headers_out.content_encoding = NULL;
+    }
+    r->headers_out.content_length_n = body->len;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.charset.len = 0;
+
+    rc = ngx_http_next_header_filter(r);
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = body->len > 0;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+    out.buf = b;
+    out.next = NULL;
+    return ngx_http_next_body_filter(r, &out);
+}
+
+/* The upstream body is complete: translate it (response or error) and send it. */
+static ngx_int_t
+ngx_http_apxlate_finish_buffered(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_int_t fail)
+{
+    ngx_http_apxlate_loc_conf_t *alcf;
+    apx_output                   out;
+    apx_error                    err;
+    apx_status                   st;
+    ngx_str_t                    body;
+    ngx_int_t                    status;
+    u_char                       msg[1024];
+    size_t                       len;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
+    ngx_memzero(&out, sizeof(out));
+    if (fail == NGX_DECLINED) {
+        len = ngx_snprintf(msg, sizeof(msg), "the upstream response is larger than %d bytes",
+                           NGX_HTTP_APXLATE_MAX_BUFFERED) - msg;
+        st = APX_ERR_LIMIT;
+    } else if (ctx->failure.len) {
+        len = ngx_min(ctx->failure.len, sizeof(msg));
+        ngx_memcpy(msg, ctx->failure.data, len);
+        st = APX_ERR_UNSUPPORTED;
+    } else if (r->headers_out.content_encoding && r->headers_out.content_encoding->value.len
+               && ngx_strncasecmp(r->headers_out.content_encoding->value.data, (u_char *) "identity", 8) != 0)
+    {
+        len = ngx_snprintf(msg, sizeof(msg), "the upstream response is compressed (%V): "
+                           "add proxy_set_header Accept-Encoding \"\";",
+                           &r->headers_out.content_encoding->value) - msg;
+        st = APX_ERR_UNSUPPORTED;
+    } else if (ctx->mode == NGX_HTTP_APXLATE_ERROR) {
+        st = apx_error_translate(alcf->translator, ctx->exchange, APX_FORMAT_NONE, APX_FORMAT_NONE,
+                                 (int32_t) ctx->upstream_status, ctx->acc, ctx->acc_len, &out, &err);
+        len = st == APX_OK ? 0 : ngx_http_apxlate_describe("error", st, &err, msg, sizeof(msg));
+    } else {
+        st = apx_response_translate(alcf->translator, ctx->exchange, APX_FORMAT_NONE, APX_FORMAT_NONE,
+                                    ctx->acc, ctx->acc_len, &out, &err);
+        len = st == APX_OK ? 0 : ngx_http_apxlate_describe("response", st, &err, msg, sizeof(msg));
+    }
+    if (st == APX_OK) {
+        status = out.http_status ? out.http_status : ctx->upstream_status;
+        if (ngx_http_apxlate_take_output(r, &out, &body) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    } else {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
+        if (ngx_http_apxlate_build_error(r, alcf->from, NGX_HTTP_BAD_GATEWAY, (char *) msg, len,
+                                         &body, &status) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+    return ngx_http_apxlate_send_json(r, ctx, status, &body);
+}
+
+/*
+ * Runs bytes through the stream into recycled output buffers appended at *ll, until the input
+ * is consumed and nothing is pending in the library.
+ */
+static apx_status
+ngx_http_apxlate_feed(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, const u_char *data,
+    size_t len, apx_stream_op op, ngx_chain_t ***ll, apx_error *err)
+{
+    apx_in        in = { data, len, 0 };
+    apx_out       o;
+    size_t        pending, before;
+    apx_status    st;
+    ngx_chain_t  *cl;
+    ngx_buf_t    *b;
+
+    for ( ;; ) {
+        cl = ngx_chain_get_free_buf(r->pool, &ctx->free);
+        if (cl == NULL) {
+            return APX_ERR_NOMEM;
+        }
+        b = cl->buf;
+        if (b->start == NULL) {
+            b->start = ngx_palloc(r->pool, NGX_HTTP_APXLATE_OUT_SIZE);
+            if (b->start == NULL) {
+                return APX_ERR_NOMEM;
+            }
+            b->end = b->start + NGX_HTTP_APXLATE_OUT_SIZE;
+            b->temporary = 1;
+            b->tag = (ngx_buf_tag_t) &ngx_http_apxlate_module;
+        }
+        b->pos = b->last = b->start;
+        b->flush = 0;
+        b->last_buf = 0;
+
+        o.dst = b->start;
+        o.size = b->end - b->start;
+        o.pos = 0;
+        pending = 0;
+        before = in.pos;
+        st = apx_stream_translate(ctx->stream, &o, &in, op, &pending, err);
+        if (st != APX_OK || o.pos == 0) {
+            cl->next = ctx->free;
+            ctx->free = cl;
+        } else {
+            b->last = b->start + o.pos;
+            cl->next = NULL;
+            **ll = cl;
+            *ll = &cl->next;
+        }
+        if (st != APX_OK) {
+            return st;
+        }
+        if (pending == 0 && in.pos >= in.size) {
+            return APX_OK;
+        }
+        if (o.pos == 0 && in.pos == before) {
+            ngx_memzero(err, sizeof(*err));
+            err->offset = -1;
+            ngx_cpystrn((u_char *) err->message, (u_char *) "the stream made no progress", sizeof(err->message));
+            return APX_ERR_INTERNAL;
+        }
+    }
+}
+
+/* Appends a client-format SSE error event (the stream failed after the headers went out). */
+static ngx_int_t
+ngx_http_apxlate_error_event(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, u_char *msg, size_t len,
+    ngx_chain_t ***ll)
+{
+    ngx_http_apxlate_loc_conf_t *alcf;
+    ngx_str_t                    body;
+    ngx_int_t                    status;
+    ngx_chain_t                 *cl;
+    ngx_buf_t                   *b;
+    u_char                      *p;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
+    if (ngx_http_apxlate_build_error(r, alcf->from, NGX_HTTP_BAD_GATEWAY, (char *) msg, len, &body, &status) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    b = ngx_create_temp_buf(r->pool, body.len + 32);
+    cl = ngx_alloc_chain_link(r->pool);
+    if (b == NULL || cl == NULL) {
+        return NGX_ERROR;
+    }
+    p = b->last;
+    if (alcf->from != APX_FORMAT_OPENAI_CHAT) {
+        p = ngx_cpymem(p, "event: error\n", sizeof("event: error\n") - 1);
+    }
+    p = ngx_cpymem(p, "data: ", 6);
+    p = ngx_cpymem(p, body.data, body.len);
+    p = ngx_cpymem(p, "\n\n", 2);
+    b->last = p;
+    cl->buf = b;
+    cl->next = NULL;
+    **ll = cl;
+    *ll = &cl->next;
+    return NGX_OK;
+}
+
+static ngx_uint_t
+ngx_http_apxlate_chain_len(ngx_chain_t *cl)
+{
+    ngx_uint_t  n = 0;
+
+    for ( /* void */ ; cl; cl = cl->next) {
+        n++;
+    }
+    return n;
+}
+
+/* Marks every buffer of a chain consumed. */
+static void
+ngx_http_apxlate_consume(ngx_chain_t *cl)
+{
+    for ( /* void */ ; cl; cl = cl->next) {
+        if (ngx_buf_in_memory(cl->buf)) {
+            cl->buf->pos = cl->buf->last;
+        } else {
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+    }
+}
+
+/*
+ * SSE: upstream buffers queue in ctx->in (not yet consumed, so the upstream stops reading when
+ * the client is slow) and are translated in order while fewer than NGX_HTTP_APXLATE_MAX_BUSY
+ * output buffers wait for the client; the upstream calls again (with no input) as the client
+ * takes them.
+ */
+static ngx_int_t
+ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_chain_t *in)
+{
+    ngx_chain_t  *out, **ll, *cl, *tail;
+    ngx_buf_t    *b;
+    ngx_int_t     last, rc;
+    apx_status    st;
+    apx_error     err;
+    u_char        msg[1024], *data;
+    size_t        len, n;
+    ssize_t       rd;
+
+    if (in && ngx_chain_add_copy(r->pool, &ctx->in, in) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    for ( ;; ) {
+        out = NULL;
+        ll = &out;
+        last = 0;
+        st = APX_OK;
+        while (ctx->in && st == APX_OK
+               && ngx_http_apxlate_chain_len(ctx->busy) + ngx_http_apxlate_chain_len(out)
+                  < NGX_HTTP_APXLATE_MAX_BUSY)
+        {
+            cl = ctx->in;
+            b = cl->buf;
+            ctx->in = cl->next;
+            if (ngx_buf_in_memory(b)) {
+                data = b->pos;
+                len = b->last - b->pos;
+                b->pos = b->last;
+            } else if (b->in_file) {
+                n = (size_t) (b->file_last - b->file_pos);
+                data = ngx_pnalloc(r->pool, n ? n : 1);
+                if (data == NULL) {
+                    return NGX_ERROR;
+                }
+                rd = ngx_read_file(b->file, data, n, b->file_pos);
+                if (rd < 0 || (size_t) rd != n) {
+                    return NGX_ERROR;
+                }
+                len = n;
+                b->file_pos = b->file_last;
+            } else {
+                data = NULL;
+                len = 0;
+            }
+            if (len > 0) {
+                st = ngx_http_apxlate_feed(r, ctx, data, len, APX_STREAM_CONTINUE, &ll, &err);
+            }
+            if (st == APX_OK && b->last_buf) {
+                last = 1;
+                st = ngx_http_apxlate_feed(r, ctx, NULL, 0, APX_STREAM_END, &ll, &err);
+            }
+            ngx_free_chain(r->pool, cl);
+            if (last) {
+                break;
+            }
+        }
+        if (st != APX_OK) {
+            len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
+            if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
+                return NGX_ERROR;
+            }
+            last = 1;
+        }
+        if (last) {
+            ngx_http_apxlate_consume(ctx->in);          /* nothing after the end is sent */
+            ctx->in = NULL;
+            ctx->mode = NGX_HTTP_APXLATE_DONE;
+            b = ngx_calloc_buf(r->pool);
+            cl = ngx_alloc_chain_link(r->pool);
+            if (b == NULL || cl == NULL) {
+                return NGX_ERROR;
+            }
+            b->last_buf = 1;
+            b->last_in_chain = 1;
+            cl->buf = b;
+            cl->next = NULL;
+            *ll = cl;
+        }
+        for (tail = out; tail && tail->next; tail = tail->next) { /* void */ }
+        if (tail) {
+            tail->buf->flush = 1;                       /* SSE goes out event by event */
+        }
+        rc = ngx_http_next_body_filter(r, out);
+        ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+                                (ngx_buf_tag_t) &ngx_http_apxlate_module);
+        if (rc == NGX_ERROR || ctx->in == NULL
+            || ngx_http_apxlate_chain_len(ctx->busy) >= NGX_HTTP_APXLATE_MAX_BUSY)
+        {
+            return rc;
+        }
+        /* the client took what was waiting: translate more of the queued input */
+    }
+}
+
+static ngx_int_t
+ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_http_apxlate_ctx_t  *ctx;
+    ngx_chain_t             *cl;
+    ngx_int_t                rc, last = 0;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_apxlate_module);
+    if (r != r->main || ctx == NULL || ctx->local || ctx->mode == NGX_HTTP_APXLATE_PASS) {
+        return ngx_http_next_body_filter(r, in);
+    }
+    switch (ctx->mode) {
+
+    case NGX_HTTP_APXLATE_STREAM:
+        return ngx_http_apxlate_stream_body(r, ctx, in);
+
+    case NGX_HTTP_APXLATE_WHOLE:
+    case NGX_HTTP_APXLATE_ERROR:
+        for (cl = in; cl; cl = cl->next) {
+            rc = ngx_http_apxlate_append(r, ctx, cl->buf);
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+            if (rc == NGX_DECLINED) {
+                for (; cl; cl = cl->next) {
+                    cl->buf->pos = cl->buf->last;
+                }
+                return ngx_http_apxlate_finish_buffered(r, ctx, NGX_DECLINED);
+            }
+            if (cl->buf->last_buf) {
+                last = 1;
+            }
+        }
+        return last ? ngx_http_apxlate_finish_buffered(r, ctx, NGX_OK) : NGX_OK;
+
+    default: /* DONE: whatever comes after the end is dropped */
+        ngx_http_apxlate_consume(in);
+        return ngx_http_next_body_filter(r, NULL);
+    }
+}
+
+ngx_int_t
+ngx_http_apxlate_filter_init(ngx_conf_t *cf)
+{
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_apxlate_header_filter;
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_apxlate_body_filter;
+    return NGX_OK;
+}
