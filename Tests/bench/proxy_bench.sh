@@ -86,6 +86,7 @@ best() {
 
 # Each case: label, direct mock URL, proxy path, wrk script. Throughput with $CONNS connections,
 # latency with 1 connection.
+echo "proxy benchmark: $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg); best of $REPEAT runs of ${DURATION}s; $CONNS connections for rps, 1 for latency"
 printf "\n%-34s %10s %10s %10s %10s %10s %10s\n" "case" "mock rps" "proxy rps" "ratio" "mock p50" "added p50" "added p99"
 printf "%-34s %10s %10s %10s %10s %10s %10s\n" "" "" "" "" "(us)" "(us)" "(us)"
 for spec in \

@@ -23,3 +23,8 @@ if [ "${BENCH_SWIFT:-1}" != 0 ] && command -v swift >/dev/null; then
   "$ROOT/.build-bench/release/json-bench" "$OUT/data/anthropic_50k.json" "$OUT/data/anthropic_1m.json" \
     "$OUT/data/chat_50k.json" "$OUT/data/chat_response.json"
 fi
+if [ "${BENCH_PROXY:-1}" != 0 ] && [ -x "$ROOT/build/bin/apxlate" ] && command -v wrk >/dev/null && command -v nginx >/dev/null; then
+  echo
+  echo "apxlate serve vs the mock upstream alone (Tests/bench/proxy_bench.sh; BENCH_PROXY=0 skips)"
+  bash "$ROOT/Tests/bench/proxy_bench.sh"
+fi
