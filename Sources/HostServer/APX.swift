@@ -90,6 +90,19 @@ final class APXTranslator: @unchecked Sendable {
         return (APXResult.take(&out), APXExchange(ex))
     }
 
+    /// As translateRequest, for a body in the caller's memory; the translated body stays in the
+    /// library's buffer (no copy) and the warnings are returned apart.
+    func translateRequest(from: WireFormat, to: WireFormat, body: UnsafeRawBufferPointer) throws(APXError) -> (UpstreamBody, String?, APXExchange) {
+        var out = apx_output()
+        var ex: OpaquePointer?
+        var err = apx_error()
+        let st = apx_request_translate(handle, from.rawValue, to.rawValue, body.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                       body.count, &out, &ex, &err)
+        guard st == APX_OK, let ex else { throw APXError(err) }
+        let warnings = out.warnings.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: out.warnings_len), as: UTF8.self) }
+        return (UpstreamBody(taking: out), warnings, APXExchange(ex))
+    }
+
     /// Formats are taken from the exchange when one is given.
     func translateResponse(exchange: APXExchange?, from: WireFormat? = nil, to: WireFormat? = nil,
                            body: [UInt8]) throws(APXError) -> APXResult {

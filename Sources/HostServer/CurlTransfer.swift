@@ -84,9 +84,8 @@ final class CurlTransfer: @unchecked Sendable {
         apxc_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         apxc_setopt_long(h, CURLOPT_POST, 1)
         apxc_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
-        request.body.withUnsafeBytes { b in
-            _ = apxc_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)))
-        }
+        // No copy: the body outlives the transfer (the request, which this transfer holds, owns it).
+        apxc_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: request.body.pointer ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
         for line in request.headers { headerList = curl_slist_append(headerList, line) }
         headerList = curl_slist_append(headerList, "Expect:")
         apxc_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)

@@ -36,11 +36,23 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 body = nil
                 return
             }
-            if body == nil { body = part } else { body?.writeBuffer(&part) }
+            if body == nil {
+                // One allocation of the announced size instead of growing buffer after buffer.
+                let announced = head?.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+                if announced > part.readableBytes {
+                    var b = context.channel.allocator.buffer(capacity: announced)
+                    b.writeBuffer(&part)
+                    body = b
+                } else {
+                    body = part
+                }
+            } else {
+                body?.writeBuffer(&part)
+            }
         case .end:
             guard let head else { return }
             self.head = nil
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            let bytes = body ?? context.channel.allocator.buffer(capacity: 0)
             body = nil
             dispatch(context: context, head: head, body: bytes)
         }
@@ -61,7 +73,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.close(promise: nil)
     }
 
-    private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: [UInt8]) {
+    private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.uri
         let anthropicClient = ClientAuth.looksAnthropic(head.headers)
         let proxied: [String: WireFormat] = ["/v1/messages": .anthropic, "/v1/chat/completions": .openaiChat,
@@ -77,7 +89,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch (head.method, path) {
         case (.GET, "/metrics"): return answer(context, head, LocalEndpoints.metrics(app), route: path)
         case (.GET, "/v1/models"): return answer(context, head, LocalEndpoints.models(app, anthropic: anthropicClient), route: path)
-        case (.POST, "/v1/messages/count_tokens"): return answer(context, head, LocalEndpoints.countTokens(app, body: body), route: path)
+        case (.POST, "/v1/messages/count_tokens"): return answer(context, head, LocalEndpoints.countTokens(app, body: Array(body.readableBytesView)), route: path)
         case (.POST, "/v1/messages"), (.POST, "/v1/chat/completions"), (.POST, "/v1/responses"):
             let c = ProxyCall(app: app, context: context, head: head, clientFormat: format, routeLabel: path) { [weak self] in
                 self?.call = nil

@@ -49,15 +49,19 @@ final class ProxyCall: @unchecked Sendable {
 
     // MARK: start
 
-    func start(body: [UInt8]) {
-        let found = body.withUnsafeBytes { TopLevelModel.find($0) }
+    func start(body buffer: ByteBuffer) {
+        buffer.withUnsafeReadableBytes { start(body: $0) }
+    }
+
+    private func start(body: UnsafeRawBufferPointer) {
+        let found = TopLevelModel.find(body)
         let model = found ?? ""
         clientModel = model
         guard let route = app.routes.route(for: model) else {
             if found == nil {
                 // Not JSON, not an object, or no model: let the library say exactly what is wrong.
                 do {
-                    _ = try app.plainTranslator.translateRequest(from: clientFormat, to: clientFormat, body: body)
+                    _ = try app.plainTranslator.translateRequest(from: clientFormat, to: clientFormat, body: Array(body))
                 } catch {
                     return failLocal(400, "invalid request: " + error.description)
                 }
@@ -66,16 +70,16 @@ final class ProxyCall: @unchecked Sendable {
             return failLocal(404, "no route for model '\(model)': add one to the config file (routes)")
         }
         self.route = route
-        let translated: APXResult
+        let translated: UpstreamBody
         do {
-            let (r, ex) = try route.translator.translateRequest(from: clientFormat, to: route.upstream.format, body: body)
-            translated = r
+            let (b, warnings, ex) = try route.translator.translateRequest(from: clientFormat, to: route.upstream.format, body: body)
+            translated = b
             exchange = ex
+            if let w = warnings, !w.isEmpty {
+                app.logger.notice("request translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
+            }
         } catch {
             return failLocal(error.isClientError ? 400 : 500, "invalid request: " + error.description)
-        }
-        if let w = translated.warnings, !w.isEmpty {
-            app.logger.notice("request translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
         }
         guard let exchange else { return failLocal(500, "no exchange") }
         streamRequested = exchange.stream
@@ -91,7 +95,7 @@ final class ProxyCall: @unchecked Sendable {
             }
         }
         upstreamRequest = UpstreamRequest(url: route.upstream.endpointURL, headers: upstreamHeaders(route.upstream),
-                                          body: translated.body, connectTimeoutMs: app.settings.connectTimeoutMs,
+                                          body: translated, connectTimeoutMs: app.settings.connectTimeoutMs,
                                           caFile: route.upstream.caFile,
                                           verbose: app.settings.curlVerbose)
         send()

@@ -2,7 +2,7 @@
 struct UpstreamRequest: Sendable {
     var url: String
     var headers: [String]          // "Name: value" lines
-    var body: [UInt8]
+    var body: UpstreamBody
     var connectTimeoutMs: Int
     var caFile: String?
     var verbose: Bool = false
