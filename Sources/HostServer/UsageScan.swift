@@ -4,30 +4,46 @@ struct UsageScan {
     private(set) var input: Int64 = 0
     private(set) var output: Int64 = 0
 
-    private static let inputKeys: [[UInt8]] = [Array("\"input_tokens\":".utf8), Array("\"prompt_tokens\":".utf8)]
-    private static let outputKeys: [[UInt8]] = [Array("\"output_tokens\":".utf8), Array("\"completion_tokens\":".utf8)]
+    private static let suffix = Array("tokens\":".utf8)
+    /// Key prefixes up to the `_` of `_tokens":`, each with its leading quote.
+    private static let inputPrefixes: [[UInt8]] = [Array("\"input".utf8), Array("\"prompt".utf8)]
+    private static let outputPrefixes: [[UInt8]] = [Array("\"output".utf8), Array("\"completion".utf8)]
 
-    mutating func scan(_ bytes: UnsafeRawBufferPointer) {
-        let n = bytes.count
+    mutating func scan(_ b: UnsafeRawBufferPointer) {
+        let n = b.count
+        let suffix = UsageScan.suffix
         var i = 0
-        while i < n {
-            // Every key ends in `_tokens":`: find 't' of "tokens" cheaply, then check around it.
-            guard bytes[i] == UInt8(ascii: "_") else { i += 1; continue }
-            for k in UsageScan.inputKeys { if let v = UsageScan.value(bytes, keyEndingAt: i, key: k) { input = v } }
-            for k in UsageScan.outputKeys { if let v = UsageScan.value(bytes, keyEndingAt: i, key: k) { output = v } }
-            i += 1
+        while i + 1 + suffix.count < n {
+            // Every key is `…_tokens":`: find '_' followed by 't' first (most '_' fail there).
+            guard b[i] == UInt8(ascii: "_"), b[i + 1] == UInt8(ascii: "t") else { i += 1; continue }
+            var match = true
+            for j in 1..<suffix.count where b[i + 1 + j] != suffix[j] { match = false; break }
+            guard match else { i += 1; continue }
+            let valueStart = i + 1 + suffix.count
+            if UsageScan.endsWith(b, at: i, any: UsageScan.outputPrefixes), let v = UsageScan.number(b, from: valueStart) {
+                output = v
+            } else if UsageScan.endsWith(b, at: i, any: UsageScan.inputPrefixes), let v = UsageScan.number(b, from: valueStart) {
+                input = v
+            }
+            i = valueStart
         }
     }
 
     mutating func scan(_ bytes: [UInt8]) { bytes.withUnsafeBytes { scan($0) } }
 
-    /// `underscore` is the index of the `_` in `_tokens":` within `key`.
-    private static func value(_ b: UnsafeRawBufferPointer, keyEndingAt underscore: Int, key: [UInt8]) -> Int64? {
-        guard let u = key.firstIndex(of: UInt8(ascii: "_")) else { return nil }
-        let start = underscore - u
-        guard start >= 0, start + key.count <= b.count else { return nil }
-        for j in 0..<key.count where b[start + j] != key[j] { return nil }
-        var p = start + key.count
+    /// Whether the bytes just before `end` are one of `prefixes`.
+    private static func endsWith(_ b: UnsafeRawBufferPointer, at end: Int, any prefixes: [[UInt8]]) -> Bool {
+        outer: for p in prefixes {
+            guard end >= p.count else { continue }
+            let start = end - p.count
+            for j in 0..<p.count where b[start + j] != p[j] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    private static func number(_ b: UnsafeRawBufferPointer, from start: Int) -> Int64? {
+        var p = start
         while p < b.count, b[p] == UInt8(ascii: " ") { p += 1 }
         var v: Int64 = 0
         var digits = 0

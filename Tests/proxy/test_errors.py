@@ -211,6 +211,9 @@ def test_metrics(proxy, anthropic_mock):
     assert 'apxlate_tokens_total{upstream="anthropic",direction="out"}' in text
     assert "apxlate_streams_in_flight 0" in text
     assert "apxlate_upstream_errors_total" in text
+    # The request's log line carries the usage the upstream reported (13 in, 9 out in the mock).
+    line = [l for l in proxy.logs().splitlines() if "model=pass-anthropic" in l and "status=200" in l][-1]
+    assert "tokens_in=13" in line and "tokens_out=9" in line and "latency_ms=" in line and "id=req_" in line
 
 
 def test_sigterm_drains_in_flight_stream(make_proxy, anthropic_mock, openai_mock):
