@@ -37,7 +37,7 @@ def run_claude(proxy, prompt, workdir):
         "DISABLE_AUTOUPDATER": "1",
     })
     r = subprocess.run([binary, "-p", prompt, "--allowedTools", "Bash", "--output-format", "json"],
-                       cwd=workdir, env=env, capture_output=True, text=True, timeout=180)
+                       cwd=workdir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
     return r
 
 
