@@ -47,6 +47,13 @@ final class ProxyCall: @unchecked Sendable {
         app.metrics.requestStarted()
     }
 
+    /// A client-given string fit for a log line: control characters replaced, length capped.
+    static func loggable(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars.prefix(128) { out.unicodeScalars.append(u.value < 0x20 || u.value == 0x7F ? "?" : u) }
+        return out
+    }
+
     // MARK: start
 
     func start(body buffer: ByteBuffer) {
@@ -345,7 +352,7 @@ final class ProxyCall: @unchecked Sendable {
         app.logger.info("request", metadata: [
             "id": .string(id),
             "route": .string(routeLabel),
-            "model": .string(clientModel),
+            "model": .string(ProxyCall.loggable(clientModel)),
             "upstream": .string(route?.upstream.name ?? "-"),
             "upstream_model": .string(exchange?.upstreamModel ?? "-"),
             "status": .stringConvertible(status),
