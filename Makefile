@@ -5,7 +5,7 @@ CONFIG ?= release
 LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker --version-script=$(CURDIR)/Sources/SwiftTranslate/CABI/exports.map -Xlinker --no-undefined \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
-HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host
+HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
 .PHONY: all lib bin test bench install clean swift-test python-test c-test
 all: lib bin
@@ -26,6 +26,7 @@ bin: lib
 	$(SWIFT) build $(HOSTFLAGS) --product apxlate-host
 	mkdir -p build/bin
 	cp .build-host/$(CONFIG)/apxlate-host build/bin/apxlate
+	strip --strip-unneeded build/bin/apxlate
 
 test: all
 	bash Tests/run-all.sh
