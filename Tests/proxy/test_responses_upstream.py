@@ -27,8 +27,42 @@ def reply(stream, **kw):
 def ask(c, stream, **args):
     if stream:
         with c.messages.stream(**args) as s:
-            return s.get_final_message()
+            events = list(s)
+            msg = s.get_final_message()
+        check_event_sequence(events, msg)
+        return msg
     return c.messages.create(**args)
+
+
+def check_event_sequence(events, msg):
+    """The Anthropic stream is well formed: message_start first, message_stop last, blocks opened
+    in index order, each one closed before the next opens, and the deltas add up to the final
+    message's content."""
+    raw = [e for e in events if e.type in ("message_start", "content_block_start", "content_block_delta",
+                                           "content_block_stop", "message_delta", "message_stop")]
+    kinds = [e.type for e in raw]
+    assert kinds[0] == "message_start" and kinds[-2:] == ["message_delta", "message_stop"]
+    open_index, next_index, text = None, 0, {}
+    for e in raw[1:-2]:
+        if e.type == "content_block_start":
+            assert open_index is None and e.index == next_index
+            open_index, next_index = e.index, next_index + 1
+            text[e.index] = ""
+        elif e.type == "content_block_delta":
+            assert e.index == open_index
+            d = e.delta
+            text[e.index] += {"text_delta": lambda: d.text, "thinking_delta": lambda: d.thinking,
+                              "input_json_delta": lambda: d.partial_json,
+                              "signature_delta": lambda: ""}[d.type]()
+        else:
+            assert e.type == "content_block_stop" and e.index == open_index
+            open_index = None
+    assert open_index is None and next_index == len(msg.content)
+    for i, b in enumerate(msg.content):
+        want = {"text": lambda: b.text, "thinking": lambda: b.thinking,
+                "tool_use": lambda: b.input}[b.type]()
+        got = json.loads(text[i]) if b.type == "tool_use" else text[i]
+        assert got == want
 
 
 def one_request(responses_mock, openai_mock, anthropic_mock, turn):
