@@ -137,6 +137,7 @@ def test_reasoning_item_survives_a_tool_loop(proxy, responses_mock, openai_mock,
     assert msg.content[0].signature  # opaque; it carries the reasoning item
     assert msg.content[1].id == "call_W1x" and msg.content[1].input == CALL["arguments"]
     assert msg.stop_reason == "tool_use"
+    assert msg.usage.output_tokens == 50  # reasoning tokens included, as Anthropic counts thinking
     first = one_request(responses_mock, openai_mock, anthropic_mock, 1).json
     assert first["store"] is False
     if thinking:
