@@ -8,12 +8,13 @@ import urllib.request
 
 import pytest
 
-from mock_upstreams import MockAnthropic, MockOpenAI
+from mock_upstreams import MockAnthropic, MockOpenAI, MockResponses
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("APXLATE_BIN", os.path.join(ROOT, "build", "bin", "apxlate"))
 OPENAI_UPSTREAM_KEY = "sk-upstream-openai-SECRET-1111"
 ANTHROPIC_UPSTREAM_KEY = "sk-ant-upstream-SECRET-2222"
+RESPONSES_UPSTREAM_KEY = "sk-upstream-responses-SECRET-3333"
 
 
 def free_port():
@@ -72,12 +73,26 @@ class Proxy:
         self.log.close()
 
 
-def config_for(openai, anthropic, extra_upstream="", extra_routes=""):
+def config_for(openai, anthropic, extra_upstream="", extra_routes="", responses=None):
     """Routes used by the tests:
     - claude* (Anthropic clients, Claude Code) → the OpenAI mock, opus/sonnet → gpt-big, haiku → gpt-small
     - gpt* (OpenAI clients) → the OpenAI mock, passthrough
     - sonnet-on-claude (OpenAI clients reaching Claude) → the Anthropic mock as claude-sonnet-4-5
-    - pass-anthropic → the Anthropic mock, passthrough"""
+    - pass-anthropic → the Anthropic mock, passthrough
+    - with `responses` (a Responses mock): claude-on-responses (Anthropic clients reaching a Responses
+      upstream) → the Responses mock as gpt-5-resp"""
+    if responses is not None:
+        extra_upstream += f"""
+  responses:
+    base_url: {responses.base_url}
+    format: openai-responses
+    api_key: {RESPONSES_UPSTREAM_KEY}
+"""
+        extra_routes += """
+  - match: claude-on-responses
+    upstream: responses
+    model: gpt-5-resp
+"""
     return f"""
 upstreams:
   openai:
@@ -120,16 +135,25 @@ def anthropic_mock():
     m.close()
 
 
+@pytest.fixture(scope="session")
+def responses_mock():
+    m = MockResponses()
+    yield m
+    m.close()
+
+
 @pytest.fixture(autouse=True)
-def _reset_mocks(openai_mock, anthropic_mock):
+def _reset_mocks(openai_mock, anthropic_mock, responses_mock):
     openai_mock.reset()
     anthropic_mock.reset()
+    responses_mock.reset()
     yield
 
 
 @pytest.fixture(scope="session")
-def proxy(openai_mock, anthropic_mock):
-    p = Proxy(config_for(openai_mock, anthropic_mock), args=["--retry-max-delay", "2"]).wait_ready()
+def proxy(openai_mock, anthropic_mock, responses_mock):
+    p = Proxy(config_for(openai_mock, anthropic_mock, responses=responses_mock),
+              args=["--retry-max-delay", "2"]).wait_ready()
     yield p
     p.stop()
 

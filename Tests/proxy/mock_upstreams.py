@@ -280,3 +280,107 @@ class MockAnthropic(MockUpstream):
         if rec.json and rec.json.get("stream"):
             return Reply(events=anthropic_stream_events())
         return Reply(body=anthropic_message())
+
+
+# ---- OpenAI Responses -----------------------------------------------------------------------
+
+def _responses_output(text, function_calls, reasoning, done=True):
+    """The output items in upstream order: reasoning, message, function calls. `done=False` gives
+    the partial shapes `response.output_item.added` carries."""
+    items = []
+    if reasoning:
+        item = {"type": "reasoning", "id": reasoning["id"],
+                "summary": [{"type": "summary_text", "text": s} for s in reasoning["summary"]] if done else []}
+        if "encrypted_content" in reasoning:
+            item["encrypted_content"] = reasoning["encrypted_content"]
+        items.append(item)
+    if text:
+        items.append({"type": "message", "id": "msg_resp_mock", "role": "assistant",
+                      "status": "completed" if done else "in_progress",
+                      "content": [{"type": "output_text", "text": text, "annotations": []}] if done else []})
+    for fc in function_calls or []:
+        items.append({"type": "function_call", "id": fc["id"], "call_id": fc["call_id"], "name": fc["name"],
+                      "arguments": json.dumps(fc["arguments"]) if done else "",
+                      "status": "completed" if done else "in_progress"})
+    return items
+
+
+def responses_object(text="Hello from mock Responses", function_calls=None, reasoning=None, model="gpt-resp-mock",
+                     input_tokens=17, output_tokens=8, reasoning_tokens=0, cached_tokens=0, status="completed"):
+    """A Responses API object (API-REFERENCE.md §3.3). `function_calls`: [{id: "fc_…", call_id, name,
+    arguments: dict}]; `reasoning`: {id: "rs_…", summary: [str], encrypted_content?}."""
+    return {
+        "id": "resp_mock", "object": "response", "created_at": 1700000000, "status": status,
+        "model": model, "error": None, "incomplete_details": None,
+        "output": _responses_output(text, function_calls, reasoning) if status != "in_progress" else [],
+        "parallel_tool_calls": True, "tool_choice": "auto", "tools": [], "store": False,
+        "usage": None if status == "in_progress" else {
+            "input_tokens": input_tokens, "input_tokens_details": {"cached_tokens": cached_tokens},
+            "output_tokens": output_tokens, "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
+            "total_tokens": input_tokens + output_tokens},
+    }
+
+
+def responses_stream_events(text="Hello from mock Responses", function_calls=None, reasoning=None,
+                            model="gpt-resp-mock", input_tokens=17, output_tokens=8, reasoning_tokens=0):
+    """The SSE events of a Responses stream (API-REFERENCE.md §3.4): response.created,
+    response.in_progress, the output items piece by piece, response.completed; every payload
+    carries `type` and a `sequence_number` counting from 0; no [DONE]."""
+    ev = []
+
+    def emit(kind, **fields):
+        ev.append((kind, json.dumps(dict(type=kind, sequence_number=len(ev), **fields))))
+
+    start = responses_object(model=model, status="in_progress")
+    emit("response.created", response=start)
+    emit("response.in_progress", response=start)
+    added = _responses_output(text, function_calls, reasoning, done=False)
+    done = _responses_output(text, function_calls, reasoning, done=True)
+    for idx, (partial, full) in enumerate(zip(added, done)):
+        emit("response.output_item.added", output_index=idx, item=partial)
+        item_id = full["id"]
+        if full["type"] == "reasoning":
+            for si, s in enumerate(reasoning["summary"]):
+                part = {"type": "summary_text", "text": ""}
+                emit("response.reasoning_summary_part.added", item_id=item_id, output_index=idx, summary_index=si, part=part)
+                for i in range(0, len(s), 6):
+                    emit("response.reasoning_summary_text.delta", item_id=item_id, output_index=idx,
+                         summary_index=si, delta=s[i:i + 6])
+                emit("response.reasoning_summary_text.done", item_id=item_id, output_index=idx, summary_index=si, text=s)
+                emit("response.reasoning_summary_part.done", item_id=item_id, output_index=idx, summary_index=si,
+                     part={"type": "summary_text", "text": s})
+        elif full["type"] == "message":
+            emit("response.content_part.added", item_id=item_id, output_index=idx, content_index=0,
+                 part={"type": "output_text", "text": "", "annotations": []})
+            for i in range(0, len(text), 5):
+                emit("response.output_text.delta", item_id=item_id, output_index=idx, content_index=0,
+                     delta=text[i:i + 5], logprobs=[])
+            emit("response.output_text.done", item_id=item_id, output_index=idx, content_index=0, text=text, logprobs=[])
+            emit("response.content_part.done", item_id=item_id, output_index=idx, content_index=0,
+                 part=full["content"][0])
+        else:
+            for i in range(0, len(full["arguments"]), 7):
+                emit("response.function_call_arguments.delta", item_id=item_id, output_index=idx,
+                     delta=full["arguments"][i:i + 7])
+            emit("response.function_call_arguments.done", item_id=item_id, output_index=idx, arguments=full["arguments"])
+        emit("response.output_item.done", output_index=idx, item=full)
+    emit("response.completed", response=responses_object(
+        text=text, function_calls=function_calls, reasoning=reasoning, model=model,
+        input_tokens=input_tokens, output_tokens=output_tokens, reasoning_tokens=reasoning_tokens))
+    return ev
+
+
+class MockResponses(MockUpstream):
+    """An OpenAI Responses upstream (`POST /v1/responses`); anything else is a 404."""
+    kind = "openai-responses"
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def default_reply(self, rec):
+        if not rec.path.endswith("/responses"):
+            return Reply(404, body={"error": {"message": f"no route {rec.path}", "type": "invalid_request_error"}})
+        if rec.json and rec.json.get("stream"):
+            return Reply(events=responses_stream_events())
+        return Reply(body=responses_object())
