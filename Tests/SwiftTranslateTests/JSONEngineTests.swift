@@ -49,6 +49,21 @@ import Testing
         }
     }
 
+    /// Lookup by key: the first of repeated keys, escaped keys compared decoded, non-ASCII keys,
+    /// keys that share a prefix or a length.
+    @Test func memberLookup() throws {
+        let doc = try JSONDocument.parse(#"{"typ":1,"tyqe":2,"t\u0079pe":3,"type":4,"clé":5,"":6,"typeX":7}"#)
+        #expect(doc.root["type"]?.int == 3)
+        #expect(doc.root["clé"]?.int == 5)
+        #expect(doc.root[""]?.int == 6)
+        #expect(doc.root["typeX"]?.int == 7)
+        #expect(doc.root["typ"]?.int == 1)
+        #expect(doc.root["ty"] == nil)
+        #expect(doc.root["type"]?["x"] == nil)
+        let long = String(repeating: "k", count: 40)
+        #expect(try JSONDocument.parse("{\"\(long)\":true}").root[long]?.bool == true)
+    }
+
     @Test func longRunsAroundEscapes() throws {
         let chunk = String(repeating: "abcdefgh", count: 512)
         let text = chunk + "\n" + chunk + "\"" + chunk + "é" + chunk

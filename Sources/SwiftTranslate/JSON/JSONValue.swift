@@ -118,30 +118,36 @@ public struct JSONValue: @unchecked Sendable {
     // MARK: containers
 
     /// The member named `key` (the first one if keys repeat), or nil.
+    ///
+    /// The scan compares spans and makes no call (escaped keys, which are rare, are compared out
+    /// of line), so the document's arrays are not retained per lookup.
     public subscript(key: String) -> JSONValue? {
+        let keySpan = key.utf8Span.span
         let nodes = doc.nodes
         let n = nodes[index]
         guard n.kind == .object else { return nil }
-        let bytes = doc.bytes
-        let keyCount = key.utf8.count
+        let docBytes = doc.bytes
+        let bytes = docBytes.span
+        let keyCount = keySpan.count
         var i = index + 1
         while i < n.next {
             let k = nodes[i]
             let valueIndex = i + 1
             if k.escaped {
-                if JSONValue(doc: doc, index: i).string == key { return JSONValue(doc: doc, index: valueIndex) }
+                if escapedKeyEquals(i, key) { return JSONValue(doc: doc, index: valueIndex) }
             } else if k.end - k.start == keyCount {
-                var j = k.start
-                var equal = true
-                for b in key.utf8 {
-                    if bytes[j] != b { equal = false; break }
-                    j += 1
-                }
-                if equal { return JSONValue(doc: doc, index: valueIndex) }
+                var j = 0
+                while j < keyCount && bytes[k.start + j] == keySpan[j] { j += 1 }
+                if j == keyCount { return JSONValue(doc: doc, index: valueIndex) }
             }
             i = nodes[valueIndex].next
         }
         return nil
+    }
+
+    @inline(never)
+    private func escapedKeyEquals(_ keyIndex: Int, _ key: String) -> Bool {
+        JSONValue(doc: doc, index: keyIndex).string == key
     }
 
     /// The members of an object in input order (empty for non-objects).
