@@ -67,13 +67,13 @@ public struct JSONValue: @unchecked Sendable {
         let n = node
         guard n.kind == .string else { return false }
         if n.escaped { return string == literal }
-        let bytes = doc.bytes
-        var i = n.start
-        for b in literal.utf8 {
-            guard i < n.end, bytes[i] == b else { return false }
-            i += 1
-        }
-        return i == n.end
+        let lit = literal.utf8Span.span
+        guard n.end - n.start == lit.count else { return false }
+        let docBytes = doc.bytes
+        let bytes = docBytes.span
+        var j = 0
+        while j < lit.count && bytes[n.start + j] == lit[j] { j += 1 }
+        return j == lit.count
     }
 
     /// The number's exact text, or nil when this is not a number.
