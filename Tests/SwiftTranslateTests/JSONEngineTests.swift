@@ -32,6 +32,38 @@ import Testing
         #expect(try JSONDocument.parse(w.bytes).root.string == expected)
     }
 
+    /// Stream text bodies are unescaped without a parse: a truncated escape at the end decodes to
+    /// what it spells (never past the input), at every alignment of the 8-byte fast path.
+    @Test(arguments: [
+        ("abc\\", Array("abc\\".utf8)),
+        ("\\u12", [0x12]),
+        ("\\u123", [0xC4, 0xA3]),
+        ("\\ud83d", Array("\u{FFFD}".utf8)),
+        ("\\ud83d\\ude0", Array("\u{FFFD}\u{DE0}".utf8)),
+        ("\\ud83d\\ude00\\n", Array("😀\n".utf8)),
+    ] as [(String, [UInt8])])
+    func unescapesTruncatedBodies(_ body: String, _ expected: [UInt8]) {
+        for k in 0..<17 {
+            let pad = String(repeating: "x", count: k)
+            #expect(JSONUnescape.bytes(Array((pad + body).utf8)[...]) == Array(pad.utf8) + expected, "k=\(k)")
+        }
+    }
+
+    /// Lookup by key: the first of repeated keys, escaped keys compared decoded, non-ASCII keys,
+    /// keys that share a prefix or a length.
+    @Test func memberLookup() throws {
+        let doc = try JSONDocument.parse(#"{"typ":1,"tyqe":2,"t\u0079pe":3,"type":4,"clé":5,"":6,"typeX":7}"#)
+        #expect(doc.root["type"]?.int == 3)
+        #expect(doc.root["clé"]?.int == 5)
+        #expect(doc.root[""]?.int == 6)
+        #expect(doc.root["typeX"]?.int == 7)
+        #expect(doc.root["typ"]?.int == 1)
+        #expect(doc.root["ty"] == nil)
+        #expect(doc.root["type"]?["x"] == nil)
+        let long = String(repeating: "k", count: 40)
+        #expect(try JSONDocument.parse("{\"\(long)\":true}").root[long]?.bool == true)
+    }
+
     @Test func longRunsAroundEscapes() throws {
         let chunk = String(repeating: "abcdefgh", count: 512)
         let text = chunk + "\n" + chunk + "\"" + chunk + "é" + chunk

@@ -177,6 +177,31 @@ import Testing
         #expect(d.takeWarnings().contains { $0.contains("web_search") })
     }
 
+    /// The event kind comes from the payload's `type` (escapes decoded), else from the `event:`
+    /// name; unknown types are skipped.
+    @Test func anthropicEventTypeFromPayloadOrEventName() throws {
+        var d = AnthropicStreamDecoder(settings: Self.settings())
+        var out: [StreamEvent] = []
+        let events: [(String, String)] = [
+            ("message_start", Self.start),
+            ("content_block_start", #"{"index":0,"content_block":{"type":"text","text":""}}"#),
+            ("", #"{"type":"content_block_\u0064elta","index":0,"delta":{"type":"text_\u0064elta","text":"a"}}"#),
+            ("content_block_delta", #"{"type":7,"index":0,"delta":{"type":"text_delta","text":"b"}}"#),
+            ("content_block_delta", #"{"type":"future_event","index":0,"delta":{"type":"text_delta","text":"c"}}"#),
+            ("", #"{"type":"content_block_delta","index":0,"delta":{"type":"future_delta","text":"d"}}"#),
+            ("content_block_stop", #"{"index":0}"#),
+            ("message_stop", "{}"),
+        ]
+        for (name, payload) in events {
+            try d.consume(.message(name, payload), json: JSONDocument.parse(payload).root, into: &out)
+        }
+        #expect(Array(out.dropFirst()) == [
+            .blockStart(.text), .textDelta(Self.t("a")), .textDelta(Self.t("b")), .blockStop,
+            .messageDelta(stop: .endTurn, stopSequence: nil, usage: NUsage(input: 16, cacheRead: 5, cacheWrite: 1, output: 1)),
+            .messageStop,
+        ])
+    }
+
     @Test func anthropicMalformedSequencesAreStreamErrors() throws {
         var d = AnthropicStreamDecoder(settings: Self.settings())
         #expect(throws: TranslateError.self) {

@@ -45,7 +45,8 @@ public struct JSONValue: @unchecked Sendable {
             let bytes = doc.bytes
             return String(copying: UTF8Span(unchecked: bytes.span.extracting(n.start..<n.end), isKnownASCII: false))
         }
-        let decoded = JSONUnescape.bytes(doc.bytes[n.start..<n.end])
+        let bytes = doc.bytes
+        let decoded = JSONUnescape.bytes(bytes.span.extracting(n.start..<n.end))
         return String(copying: UTF8Span(unchecked: decoded.span, isKnownASCII: false))
     }
 
@@ -54,7 +55,8 @@ public struct JSONValue: @unchecked Sendable {
         let n = node
         guard n.kind == .string else { return nil }
         if !n.escaped { return Array(doc.bytes[n.start..<n.end]) }
-        return JSONUnescape.bytes(doc.bytes[n.start..<n.end])
+        let bytes = doc.bytes
+        return JSONUnescape.bytes(bytes.span.extracting(n.start..<n.end))
     }
 
     /// Byte count of the string's raw (still escaped) text; a cheap size measure.
@@ -65,12 +67,13 @@ public struct JSONValue: @unchecked Sendable {
         let n = node
         guard n.kind == .string else { return false }
         if n.escaped { return string == literal }
-        var i = n.start
-        for b in literal.utf8 {
-            guard i < n.end, doc.bytes[i] == b else { return false }
-            i += 1
-        }
-        return i == n.end
+        let lit = literal.utf8Span.span
+        guard n.end - n.start == lit.count else { return false }
+        let docBytes = doc.bytes
+        let bytes = docBytes.span
+        var j = 0
+        while j < lit.count && bytes[n.start + j] == lit[j] { j += 1 }
+        return j == lit.count
     }
 
     /// The number's exact text, or nil when this is not a number.
@@ -84,12 +87,13 @@ public struct JSONValue: @unchecked Sendable {
     public var int: Int? {
         let n = node
         guard n.kind == .number else { return nil }
+        let bytes = doc.bytes
         var i = n.start
         var negative = false
-        if doc.bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
         var value = 0
         while i < n.end {
-            let d = doc.bytes[i] &- UInt8(ascii: "0")
+            let d = bytes[i] &- UInt8(ascii: "0")
             guard d < 10 else { return integralDouble() }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (s, o2) = negative ? m.subtractingReportingOverflow(Int(d)) : m.addingReportingOverflow(Int(d))
@@ -114,29 +118,36 @@ public struct JSONValue: @unchecked Sendable {
     // MARK: containers
 
     /// The member named `key` (the first one if keys repeat), or nil.
+    ///
+    /// The scan compares spans and makes no call (escaped keys, which are rare, are compared out
+    /// of line), so the document's arrays are not retained per lookup.
     public subscript(key: String) -> JSONValue? {
-        let n = node
-        guard n.kind == .object else { return nil }
-        var i = index + 1
+        let keySpan = key.utf8Span.span
         let nodes = doc.nodes
-        let bytes = doc.bytes
+        let n = nodes[index]
+        guard n.kind == .object else { return nil }
+        let docBytes = doc.bytes
+        let bytes = docBytes.span
+        let keyCount = keySpan.count
+        var i = index + 1
         while i < n.next {
             let k = nodes[i]
             let valueIndex = i + 1
             if k.escaped {
-                if JSONValue(doc: doc, index: i).string == key { return JSONValue(doc: doc, index: valueIndex) }
-            } else if k.end - k.start == key.utf8.count {
-                var j = k.start
-                var equal = true
-                for b in key.utf8 {
-                    if bytes[j] != b { equal = false; break }
-                    j += 1
-                }
-                if equal { return JSONValue(doc: doc, index: valueIndex) }
+                if escapedKeyEquals(i, key) { return JSONValue(doc: doc, index: valueIndex) }
+            } else if k.end - k.start == keyCount {
+                var j = 0
+                while j < keyCount && bytes[k.start + j] == keySpan[j] { j += 1 }
+                if j == keyCount { return JSONValue(doc: doc, index: valueIndex) }
             }
             i = nodes[valueIndex].next
         }
         return nil
+    }
+
+    @inline(never)
+    private func escapedKeyEquals(_ keyIndex: Int, _ key: String) -> Bool {
+        JSONValue(doc: doc, index: keyIndex).string == key
     }
 
     /// The members of an object in input order (empty for non-objects).
@@ -201,73 +212,115 @@ public struct JSONElements: Sequence {
 
 /// Decodes the escapes of a validated JSON string body into UTF-8 bytes.
 enum JSONUnescape {
-    /// Finds the backslashes 8 bytes at a time and copies the runs between them with one append
-    /// each; only the escapes are handled byte by byte.
-    static func bytes(_ raw: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        let span = raw.span
-        let words = span.bytes
-        let base = raw.startIndex
+    static func bytes(_ raw: ArraySlice<UInt8>) -> [UInt8] { bytes(raw.span) }
+
+    /// Decodes into an array of the input's size (an escape never decodes to more bytes than its
+    /// text), then trims it. Plain text moves 8 bytes at a time (one load, one test for '\\',
+    /// one store); only the escapes are handled byte by byte. Everything goes through spans, so
+    /// nothing is retained per run.
+    static func bytes(_ span: Span<UInt8>) -> [UInt8] {
         let n = span.count
-        var i = 0  // offsets into `span`; raw index = base + offset
-        var run = 0
-        while i < n {
-            if n - i >= 8 {
-                let w = UInt64(littleEndian: words.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let found = JSONBytes.equal(w, UInt8(ascii: "\\"))
-                if found == 0 { i += 8; continue }
-                i += JSONBytes.firstByte(found)
-            } else if span[i] != UInt8(ascii: "\\") {
-                i += 1
-                continue
-            }
-            if run < i { out.append(contentsOf: raw[(base + run)..<(base + i)]) }
-            guard i + 1 < n else { run = i; break }
-            let e = span[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(raw, base + i)
-                i = min(i + 4, n)
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    // a high surrogate: combine with a following low one, else U+FFFD
-                    if n - i >= 6, span[i] == UInt8(ascii: "\\"), span[i + 1] == UInt8(ascii: "u") {
-                        let low = hex4(raw, base + i + 2)
-                        if low >= 0xDC00 && low < 0xE000 {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                            i += 6
+        var out = [UInt8](repeating: 0, count: n)
+        var o = 0
+        do {
+            var outSpan = out.mutableSpan
+            var dst = outSpan.mutableBytes
+            let src = span.bytes
+            var i = 0
+            while i < n {
+                if n - i >= 8 {
+                    // o <= i, so the 8-byte store stays inside `out`; bytes past the backslash
+                    // are overwritten by what follows.
+                    let word = src.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    dst.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                    let found = JSONBytes.equal(UInt64(littleEndian: word), UInt8(ascii: "\\"))
+                    if found == 0 { i += 8; o += 8; continue }
+                    let k = JSONBytes.firstByte(found)
+                    i += k
+                    o += k
+                } else if span[i] != UInt8(ascii: "\\") {
+                    dst.storeBytes(of: span[i], toByteOffset: o, as: UInt8.self)
+                    i += 1
+                    o += 1
+                    continue
+                }
+                guard i + 1 < n else {
+                    dst.storeBytes(of: UInt8(ascii: "\\"), toByteOffset: o, as: UInt8.self)
+                    o += 1
+                    break
+                }
+                let e = span[i + 1]
+                i += 2
+                var byte = e // \" \\ \/
+                switch e {
+                case UInt8(ascii: "b"): byte = 0x08
+                case UInt8(ascii: "f"): byte = 0x0C
+                case UInt8(ascii: "n"): byte = 0x0A
+                case UInt8(ascii: "r"): byte = 0x0D
+                case UInt8(ascii: "t"): byte = 0x09
+                case UInt8(ascii: "u"):
+                    var scalar = hex4(span, i)
+                    i = min(i + 4, n)
+                    if scalar >= 0xD800 && scalar < 0xDC00 {
+                        // a high surrogate: combine with a following low one, else U+FFFD
+                        if n - i >= 6, span[i] == UInt8(ascii: "\\"), span[i + 1] == UInt8(ascii: "u") {
+                            let low = hex4(span, i + 2)
+                            if low >= 0xDC00 && low < 0xE000 {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                                i += 6
+                            } else {
+                                scalar = 0xFFFD
+                            }
                         } else {
                             scalar = 0xFFFD
                         }
-                    } else {
+                    } else if scalar >= 0xDC00 && scalar < 0xE000 {
                         scalar = 0xFFFD
                     }
-                } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    scalar = 0xFFFD
+                    storeUTF8(&dst, &o, scalar)
+                    continue
+                default: break
                 }
-                appendUTF8(&out, scalar)
-            default: out.append(e) // \" \\ \/
+                dst.storeBytes(of: byte, toByteOffset: o, as: UInt8.self)
+                o += 1
             }
-            run = i
         }
-        if run < n { out.append(contentsOf: raw[(base + run)..<(base + n)]) }
+        out.removeLast(n - o)
         return out
     }
 
-    private static func hex4(_ raw: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
+    private static func hex4(_ span: Span<UInt8>, _ at: Int) -> UInt32 {
         var v: UInt32 = 0
         var k = at
-        while k < at + 4 && k < raw.endIndex {
-            v = v << 4 | (hexValue(raw[k]) ?? 0)
+        while k < at + 4 && k < span.count {
+            v = v << 4 | (hexValue(span[k]) ?? 0)
             k += 1
         }
         return v
+    }
+
+    /// Writes the UTF-8 form of `s` at `o` (the caller made room: a \\u escape is 6 bytes or more).
+    private static func storeUTF8(_ dst: inout MutableRawSpan, _ o: inout Int, _ s: UInt32) {
+        switch s {
+        case 0..<0x80:
+            dst.storeBytes(of: UInt8(s), toByteOffset: o, as: UInt8.self)
+            o += 1
+        case 0x80..<0x800:
+            dst.storeBytes(of: UInt8(0xC0 | (s >> 6)), toByteOffset: o, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | (s & 0x3F)), toByteOffset: o + 1, as: UInt8.self)
+            o += 2
+        case 0x800..<0x10000:
+            dst.storeBytes(of: UInt8(0xE0 | (s >> 12)), toByteOffset: o, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | ((s >> 6) & 0x3F)), toByteOffset: o + 1, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | (s & 0x3F)), toByteOffset: o + 2, as: UInt8.self)
+            o += 3
+        default:
+            dst.storeBytes(of: UInt8(0xF0 | ((s >> 18) & 0x07)), toByteOffset: o, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | ((s >> 12) & 0x3F)), toByteOffset: o + 1, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | ((s >> 6) & 0x3F)), toByteOffset: o + 2, as: UInt8.self)
+            dst.storeBytes(of: UInt8(0x80 | (s & 0x3F)), toByteOffset: o + 3, as: UInt8.self)
+            o += 4
+        }
     }
 
     static func appendUTF8(_ out: inout [UInt8], _ s: UInt32) {

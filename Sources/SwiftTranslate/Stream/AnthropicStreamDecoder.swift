@@ -28,7 +28,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
         guard json.isObject else {
             throw TranslateError(.stream, "upstream event at byte \(event.offset) is \(json.kindDescription), expected an object", offset: event.offset)
         }
-        let type = json["type"]?.string ?? event.nameString
+        let type = Self.eventType(json, event)
         switch type {
         case "message_start":
             guard state == .waiting else { throw malformed("a second message_start", event) }
@@ -153,7 +153,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
         default: throw malformed("content_block_delta for index \(i) that is not open", event)
         }
         guard let d = json["delta"], d.isObject else { return }
-        switch d["type"]?.string ?? "" {
+        switch Self.deltaType(d["type"]) {
         case "text_delta": if let t = d["text"].flatMap(JSONText.init), !t.isEmpty { out.append(.textDelta(t)) }
         case "thinking_delta": if let t = d["thinking"].flatMap(JSONText.init), !t.isEmpty { out.append(.thinkingDelta(t)) }
         case "signature_delta": if let t = d["signature"].flatMap(JSONText.init), !t.isEmpty { out.append(.signatureDelta(t)) }
@@ -162,6 +162,37 @@ struct AnthropicStreamDecoder: StreamDecoder {
             if !warnedCitations { warnedCitations = true; warnings.append("content[\(i)]: citations dropped (no streaming equivalent in the client format)") }
         default: break
         }
+    }
+
+    /// The event's `type` (else its `event:` name) when it is one this decoder handles, as the
+    /// literal itself (no string is built per event); "" for anything else.
+    private static func eventType(_ json: JSONValue, _ event: SSEEvent) -> String {
+        if let t = json["type"], t.isString { return knownEvent { t.stringEquals($0) } }
+        return knownEvent { event.name.elementsEqual($0.utf8) }
+    }
+
+    @inline(__always)
+    private static func knownEvent(_ matches: (String) -> Bool) -> String {
+        if matches("content_block_delta") { return "content_block_delta" }
+        if matches("message_start") { return "message_start" }
+        if matches("ping") { return "ping" }
+        if matches("error") { return "error" }
+        if matches("content_block_start") { return "content_block_start" }
+        if matches("content_block_stop") { return "content_block_stop" }
+        if matches("message_delta") { return "message_delta" }
+        if matches("message_stop") { return "message_stop" }
+        return ""
+    }
+
+    /// A delta's `type` when it is one this decoder handles (the literal), else "".
+    private static func deltaType(_ value: JSONValue?) -> String {
+        guard let value else { return "" }
+        if value.stringEquals("text_delta") { return "text_delta" }
+        if value.stringEquals("input_json_delta") { return "input_json_delta" }
+        if value.stringEquals("thinking_delta") { return "thinking_delta" }
+        if value.stringEquals("signature_delta") { return "signature_delta" }
+        if value.stringEquals("citations_delta") { return "citations_delta" }
+        return ""
     }
 
     private func requireStarted(_ type: String, _ event: SSEEvent) throws(TranslateError) {

@@ -28,14 +28,26 @@ struct ChatStreamDecoder: StreamDecoder {
         var emitted = false
     }
 
+    /// Member names, as literals (no array to load and retain per comparison).
     private enum Key {
-        static let choices = Array("choices".utf8), usage = Array("usage".utf8), id = Array("id".utf8)
-        static let model = Array("model".utf8), created = Array("created".utf8), error = Array("error".utf8)
-        static let delta = Array("delta".utf8), index = Array("index".utf8), finishReason = Array("finish_reason".utf8)
-        static let content = Array("content".utf8), toolCalls = Array("tool_calls".utf8), refusal = Array("refusal".utf8)
-        static let reasoningContent = Array("reasoning_content".utf8), reasoning = Array("reasoning".utf8)
-        static let functionCall = Array("function_call".utf8), function = Array("function".utf8)
-        static let arguments = Array("arguments".utf8), name = Array("name".utf8)
+        static var choices: String { "choices" }
+        static var usage: String { "usage" }
+        static var id: String { "id" }
+        static var model: String { "model" }
+        static var created: String { "created" }
+        static var error: String { "error" }
+        static var delta: String { "delta" }
+        static var index: String { "index" }
+        static var finishReason: String { "finish_reason" }
+        static var content: String { "content" }
+        static var toolCalls: String { "tool_calls" }
+        static var refusal: String { "refusal" }
+        static var reasoningContent: String { "reasoning_content" }
+        static var reasoning: String { "reasoning" }
+        static var functionCall: String { "function_call" }
+        static var function: String { "function" }
+        static var arguments: String { "arguments" }
+        static var name: String { "name" }
     }
 
     private let settings: StreamSettings
