@@ -1,5 +1,6 @@
 /* Per-event cost of apx_stream_translate for text deltas and tool-argument deltas, from C.
  * make lib && cc -O2 -Iinclude Tests/bench/stream_bench.c -Lbuild/lib -lapxlate -Wl,-rpath,$PWD/build/lib -o /tmp/stream_bench && /tmp/stream_bench */
+#define _POSIX_C_SOURCE 200809L
 #include "apxlate.h"
 #include <stdio.h>
 #include <stdlib.h>
