@@ -4,39 +4,39 @@
 /// which Anthropic rejects with 400, and Responses reasoning items whose `encrypted_content` is
 /// `apx1.…`, which OpenAI rejects. Those are removed (with a warning); nothing else changes.
 enum ForeignReasoningFilter {
-    static let marker: [UInt8] = Array(ThinkingSignature.prefix.utf8)
-
-    /// The body with foreign reasoning removed, or nil when there is none (the common case,
-    /// decided by one byte scan).
+    /// The body with foreign reasoning removed, or nil when there is none (the common case).
+    /// Only the message and block lists are walked (the tape skips everything else), so the
+    /// check costs far less than a scan of the body.
     static func filter(_ doc: JSONDocument, format: Format, diagnostics: inout Diagnostics) -> [UInt8]? {
-        guard containsMarker(doc.bytes) else { return nil }
         var cuts: [(range: Range<Int>, replacement: [UInt8])] = []
         switch format {
         case .anthropic:
             guard let messages = doc.root["messages"] else { return nil }
             for (i, message) in messages.elements.enumerated() {
-                guard let content = message["content"], content.isArray else { continue }
-                let kept = content.elements.enumerated().filter { (j, block) in
-                    let foreign = block["type"]?.stringEquals("thinking") == true
-                        && ThinkingSignature.isApxlate(block["signature"]?.string)
-                    if foreign {
+                guard let content = message["content"], content.isArray,
+                      content.elements.contains(where: isForeignThinking) else { continue }
+                var kept: [JSONValue] = []
+                for (j, block) in content.elements.enumerated() {
+                    if isForeignThinking(block) {
                         diagnostics.dropped("messages[\(i)].content[\(j)]", "thinking signed by apxlate for another vendor removed (Anthropic would reject it)")
+                    } else {
+                        kept.append(block)
                     }
-                    return !foreign
                 }
-                if kept.count != content.count { cuts.append((rawRange(content), joined(kept.map { $0.1 }))) }
+                cuts.append((rawRange(content), joined(kept)))
             }
         case .openaiResponses:
-            guard let input = doc.root["input"], input.isArray else { return nil }
-            let kept = input.elements.enumerated().filter { (j, item) in
-                let foreign = item["type"]?.stringEquals("reasoning") == true
-                    && ThinkingSignature.isApxlate(item["encrypted_content"]?.string)
-                if foreign {
+            guard let input = doc.root["input"], input.isArray,
+                  input.elements.contains(where: isForeignReasoningItem) else { return nil }
+            var kept: [JSONValue] = []
+            for (j, item) in input.elements.enumerated() {
+                if isForeignReasoningItem(item) {
                     diagnostics.dropped("input[\(j)]", "reasoning item minted by apxlate for another vendor removed (OpenAI would reject it)")
+                } else {
+                    kept.append(item)
                 }
-                return !foreign
             }
-            if kept.count != input.count { cuts.append((rawRange(input), joined(kept.map { $0.1 }))) }
+            cuts.append((rawRange(input), joined(kept)))
         case .openaiChat:
             return nil
         }
@@ -53,6 +53,14 @@ enum ForeignReasoningFilter {
         return out
     }
 
+    private static func isForeignThinking(_ block: JSONValue) -> Bool {
+        block["type"]?.stringEquals("thinking") == true && ThinkingSignature.isApxlate(block["signature"]?.string)
+    }
+
+    private static func isForeignReasoningItem(_ item: JSONValue) -> Bool {
+        item["type"]?.stringEquals("reasoning") == true && ThinkingSignature.isApxlate(item["encrypted_content"]?.string)
+    }
+
     private static func rawRange(_ v: JSONValue) -> Range<Int> {
         let start = v.offset
         return start..<(start + v.raw.count)
@@ -64,21 +72,5 @@ enum ForeignReasoningFilter {
         for v in values { w.value(v) }
         w.endArray()
         return w.bytes
-    }
-
-    private static func containsMarker(_ bytes: [UInt8]) -> Bool {
-        let m = marker
-        guard let first = m.first, bytes.count >= m.count else { return false }
-        var i = 0
-        let last = bytes.count - m.count
-        while i <= last {
-            if bytes[i] == first {
-                var j = 1
-                while j < m.count && bytes[i + j] == m[j] { j += 1 }
-                if j == m.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 }
