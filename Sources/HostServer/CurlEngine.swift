@@ -22,6 +22,10 @@ final class CurlEngine: @unchecked Sendable {
     private var sleeping = false
     /// Engine thread only: transfers in the multi handle, by easy handle address.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// Engine thread only: finished easy handles, reset and kept for the next transfers (saves
+    /// curl_easy_init's allocations and per-handle setup on every request).
+    private var idleEasy: [UnsafeMutableRawPointer] = []
+    static let maxIdleEasy = 64
     private var thread: Thread?
 
     init(maxConnectionsPerHost: Int = 0) {
@@ -87,13 +91,21 @@ final class CurlEngine: @unchecked Sendable {
         }
         for (_, t) in active { remove(t) }
         active.removeAll()
+        for h in idleEasy { curl_easy_cleanup(h) }
+        idleEasy.removeAll()
     }
 
     private func apply(_ c: Command) {
         switch c {
         case .add(let t):
-            guard let easy = t.makeEasy(), curl_multi_add_handle(multi, easy) == CURLM_OK else {
-                t.cleanup()
+            guard let easy = idleEasy.popLast() ?? curl_easy_init() else {
+                t.emit(.done(error: "could not start the upstream request", timedOut: false))
+                t.flushEvents()
+                return
+            }
+            t.configure(easy)
+            guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
+                remove(t)
                 t.emit(.done(error: "could not start the upstream request", timedOut: false))
                 t.flushEvents()
                 return
@@ -110,9 +122,19 @@ final class CurlEngine: @unchecked Sendable {
         }
     }
 
+    /// Detaches the transfer's handle from the multi handle and keeps it for reuse (reset: no
+    /// option, callback or header list of this transfer survives).
     private func remove(_ t: CurlTransfer) {
-        if let easy = t.easy { curl_multi_remove_handle(multi, easy) }
-        t.cleanup()
+        if let easy = t.easy {
+            curl_multi_remove_handle(multi, easy)
+            if idleEasy.count < CurlEngine.maxIdleEasy {
+                curl_easy_reset(easy)
+                idleEasy.append(easy)
+            } else {
+                curl_easy_cleanup(easy)
+            }
+        }
+        t.detach()
     }
 
     private func reapFinished() {

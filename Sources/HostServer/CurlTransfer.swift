@@ -76,9 +76,8 @@ final class CurlTransfer: @unchecked Sendable {
         self.sink = sink
     }
 
-    /// Builds the easy handle. Returns nil when curl refuses (then the transfer fails at once).
-    func makeEasy() -> UnsafeMutableRawPointer? {
-        guard let h = curl_easy_init() else { return nil }
+    /// Sets up a fresh (or reset) easy handle for this transfer; the engine owns the handle.
+    func configure(_ h: UnsafeMutableRawPointer) {
         easy = h
         apxc_setopt_str(h, CURLOPT_URL, request.url)
         apxc_setopt_long(h, CURLOPT_NOSIGNAL, 1)
@@ -104,7 +103,6 @@ final class CurlTransfer: @unchecked Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         apxc_setopt_write(h, curlWriteCallback, me)
         apxc_setopt_header(h, curlHeaderCallback, me)
-        return h
     }
 
     /// Engine thread: queues an event for the end of the round.
@@ -118,9 +116,9 @@ final class CurlTransfer: @unchecked Sendable {
         sink(batch)
     }
 
-    /// Releases the curl resources (engine thread, after curl_multi_remove_handle).
-    func cleanup() {
-        if let easy { curl_easy_cleanup(easy) }
+    /// Lets go of the easy handle (the engine keeps or frees it) and frees the header list
+    /// (engine thread, after curl_multi_remove_handle).
+    func detach() {
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil

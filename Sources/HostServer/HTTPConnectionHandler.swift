@@ -14,6 +14,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var tooLarge = false
     private var call: ProxyCall?
 
+    /// The proxied endpoints and the wire format of their clients (built once, not per request).
+    private static let proxied: [String: WireFormat] = ["/v1/messages": .anthropic, "/v1/chat/completions": .openaiChat,
+                                                        "/v1/responses": .openaiResponses, "/v1/messages/count_tokens": .anthropic]
+
     init(app: ProxyApp) { self.app = app }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -76,8 +80,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.uri
         let anthropicClient = ClientAuth.looksAnthropic(head.headers)
-        let proxied: [String: WireFormat] = ["/v1/messages": .anthropic, "/v1/chat/completions": .openaiChat,
-                                             "/v1/responses": .openaiResponses, "/v1/messages/count_tokens": .anthropic]
+        let proxied = HTTPConnectionHandler.proxied
         let format = proxied[path] ?? (anthropicClient ? .anthropic : .openaiChat)
         if path == "/health" { return answer(context, head, LocalEndpoints.health(), route: path) }
         if tooLarge {

@@ -9,10 +9,16 @@ final class Metrics: @unchecked Sendable {
         var counts = [UInt64](repeating: 0, count: Metrics.buckets.count)
         var sum = 0.0
         var count: UInt64 = 0
+
+        mutating func record(_ seconds: Double) {
+            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[i] += 1 }
+            sum += seconds
+            count += 1
+        }
     }
 
     private let lock = NIOLock()
-    private var requests: [String: UInt64] = [:]          // "route\u{0}status"
+    private var requests: [String: [Int: UInt64]] = [:]   // route -> status -> count
     private var latency: [String: Histogram] = [:]         // route
     private var upstreamErrors: [String: UInt64] = [:]     // "upstream\u{0}kind"
     private var tokensIn: [String: Int64] = [:]            // upstream
@@ -25,12 +31,9 @@ final class Metrics: @unchecked Sendable {
     func requestFinished(route: String, status: Int, seconds: Double) {
         lock.withLock {
             requestsInFlight -= 1
-            requests[route + "\u{0}" + String(status), default: 0] += 1
-            var h = latency[route] ?? Histogram()
-            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { h.counts[i] += 1 }
-            h.sum += seconds
-            h.count += 1
-            latency[route] = h
+            // In place: no key string built, no histogram copied per request.
+            requests[route, default: [:]][status, default: 0] += 1
+            latency[route, default: Histogram()].record(seconds)
         }
     }
 
@@ -54,9 +57,10 @@ final class Metrics: @unchecked Sendable {
         lock.withLock {
             var s = ""
             s += "# HELP apxlate_requests_total Requests served, by route and HTTP status.\n# TYPE apxlate_requests_total counter\n"
-            for (k, v) in requests.sorted(by: { $0.key < $1.key }) {
-                let parts = k.split(separator: "\u{0}", omittingEmptySubsequences: false)
-                s += "apxlate_requests_total{route=\"\(Metrics.escape(parts.first ?? ""))\",status=\"\(parts.last ?? "")\"} \(v)\n"
+            for (route, byStatus) in requests.sorted(by: { $0.key < $1.key }) {
+                for (status, v) in byStatus.sorted(by: { String($0.key) < String($1.key) }) {
+                    s += "apxlate_requests_total{route=\"\(Metrics.escape(Substring(route)))\",status=\"\(status)\"} \(v)\n"
+                }
             }
             s += "# HELP apxlate_request_duration_seconds Time from request to the last byte, by route.\n# TYPE apxlate_request_duration_seconds histogram\n"
             for (route, h) in latency.sorted(by: { $0.key < $1.key }) {

@@ -30,7 +30,10 @@ final class ProxyCall: @unchecked Sendable {
     private var streaming = false
     private var finished = false
     private var usage = UsageScan()
+    /// One timer per call, re-armed only when it fires early: upstream events just move
+    /// `lastActivity` (a clock read, not a schedule/cancel pair per event).
     private var idleTimer: Scheduled<Void>?
+    private var lastActivity = NIODeadline.now()
     private var clientModel = ""
     /// The key sent upstream, to scrub from anything the upstream echoes back in an error.
     private var upstreamKey: String?
@@ -144,13 +147,13 @@ final class ProxyCall: @unchecked Sendable {
 
     /// One hop's worth of events: written to the client with a single flush at the end.
     private func handle(_ events: [UpstreamEvent]) {
+        lastActivity = .now()
         for e in events { handle(e) }
         if streaming && !finished { context.flush() }
     }
 
     private func handle(_ event: UpstreamEvent) {
         guard !finished else { return }
-        resetIdleTimer()
         switch event {
         case .head(let status, let retry):
             upstreamStatus = status
@@ -247,6 +250,7 @@ final class ProxyCall: @unchecked Sendable {
             let delay = retryAfter ?? backoff
             if delay * 1000 <= Double(app.settings.retryMaxDelayMs) {
                 idleTimer?.cancel()
+                idleTimer = nil
                 app.logger.debug("retrying after 429", metadata: ["id": .string(id), "delay_s": .stringConvertible(delay)])
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) { [self] in
                     if !finished { send() }
@@ -276,11 +280,22 @@ final class ProxyCall: @unchecked Sendable {
         }
     }
 
+    /// Marks upstream or client progress now and makes sure the idle timer runs.
     private func resetIdleTimer() {
-        idleTimer?.cancel()
-        guard !finished else { return }
-        idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(app.settings.idleTimeoutMs))) { [self] in
+        lastActivity = .now()
+        guard idleTimer == nil, !finished else { return }
+        armIdleTimer(in: .milliseconds(Int64(app.settings.idleTimeoutMs)))
+    }
+
+    /// Fires after `delay`; gives up on the upstream only when nothing happened for the whole
+    /// idle timeout, else waits for the rest of it.
+    private func armIdleTimer(in delay: TimeAmount) {
+        idleTimer = context.eventLoop.scheduleTask(in: delay) { [self] in
+            idleTimer = nil
             guard !finished, let t = transfer else { return }
+            let limit = TimeAmount.milliseconds(Int64(app.settings.idleTimeoutMs))
+            let quiet = NIODeadline.now() - lastActivity
+            if quiet < limit { return armIdleTimer(in: limit - quiet) }
             if t.isHeldByClient { return resetIdleTimer() }
             app.engine.cancel(t)
             transfer = nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads token counts out of translated client bytes (JSON or SSE) without parsing them: the
 /// last `"<key>":<digits>` wins. Cheap enough for every response; approximate by design (metrics).
 struct UsageScan {
@@ -12,10 +14,15 @@ struct UsageScan {
     mutating func scan(_ b: UnsafeRawBufferPointer) {
         let n = b.count
         let suffix = UsageScan.suffix
+        guard let base = b.baseAddress else { return }
         var i = 0
         while i + 1 + suffix.count < n {
-            // Every key is `…_tokens":`: find '_' followed by 't' first (most '_' fail there).
-            guard b[i] == UInt8(ascii: "_"), b[i + 1] == UInt8(ascii: "t") else { i += 1; continue }
+            // Every key is `…_tokens":`: jump to the next '_' (memchr), then check the 't' after
+            // it (most '_' fail there).
+            guard let hit = memchr(base + i, Int32(UInt8(ascii: "_")), n - i) else { return }
+            i = base.distance(to: UnsafeRawPointer(hit))
+            guard i + 1 + suffix.count < n else { return }
+            guard b[i + 1] == UInt8(ascii: "t") else { i += 1; continue }
             var match = true
             for j in 1..<suffix.count where b[i + 1 + j] != suffix[j] { match = false; break }
             guard match else { i += 1; continue }

@@ -3,7 +3,12 @@
 # (the mock) alone and through `apxlate serve`, with ~50 KB Claude-Code-shaped request bodies,
 # streaming and not, passthrough (Chat → Chat) and translated (Anthropic → Chat); then the memory
 # the proxy holds per idle stream. Loopback only; every run is bounded in time.
-# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 APXLATE_BIN=...)
+# Besides requests/s, each throughput row gives the CPU time per request of the server under test
+# (nginx alone; the proxy alone, nginx excluded), read from /proc: unlike requests/s it barely
+# moves when other processes share the cores, and it shows where a 2-core budget goes.
+# PIN=1 (default when taskset exists and there are 2+ CPUs) runs wrk on CPU 0 and nginx on the
+# last CPU in both kinds of run; the proxy is not pinned (it shares both cores with them).
+# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 PIN=1 APXLATE_BIN=...)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${APXLATE_BIN:-$ROOT/build/bin/apxlate}
@@ -12,6 +17,11 @@ REPEAT=${REPEAT:-3}
 CONNS=${CONNS:-16}
 IDLE_STREAMS=${IDLE_STREAMS:-200}
 PY=${PYTHON:-python3}
+NCPU=$(nproc)
+PIN=${PIN:-$([ "$NCPU" -ge 2 ] && command -v taskset >/dev/null && echo 1 || echo 0)}
+WRK=(wrk); NGINX=(nginx)
+if [ "$PIN" = 1 ]; then WRK=(taskset -c 0 wrk); NGINX=(taskset -c $((NCPU - 1)) nginx); fi
+TICKS=$(getconf CLK_TCK)
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is required (apt-get install nginx-light)"; exit 1; }
 [ -x "$BIN" ] || { echo "build the proxy first: make bin"; exit 1; }
@@ -45,7 +55,7 @@ http {
   }
 }
 NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK" & PIDS+=($!)
+"${NGINX[@]}" -c "$WORK/nginx.conf" -p "$WORK" & MOCK_PID=$!; PIDS+=($MOCK_PID)
 
 cat > "$WORK/apxlate.yaml" <<YAML
 upstreams:
@@ -58,37 +68,47 @@ YAML
 "$BIN" serve --config "$WORK/apxlate.yaml" --port "$PROXY_PORT" --log-level warning > "$WORK/proxy.log" 2>&1 & PROXY_PID=$!; PIDS+=($PROXY_PID)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY_PORT/health" >/dev/null && break; sleep 0.05; done
 
-# run URL LUA CONNS -> "rps p50 p99" (latencies in microseconds)
+# CPU time (user + system, clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run URL LUA CONNS PID -> "rps p50 p99 cpu" (latencies in microseconds; cpu: microseconds of
+# CPU that process PID spent per request during the run)
 run() {
-  local out
-  out=$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>&1)
+  local out c0 c1
+  c0=$(cpu_ticks "$4")
+  out=$("${WRK[@]}" -t1 -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>&1)
+  c1=$(cpu_ticks "$4")
   local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  if [ -n "$non2xx" ]; then echo "error error error"; return; fi
-  echo "$out" | awk '
+  if [ -n "$non2xx" ]; then echo "error error error error"; return; fi
+  echo "$out" | awk -v c="$((c1 - c0))" -v t="$TICKS" '
     function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return (v+0)*1000; if (v ~ /s$/) return (v+0)*1000000; return v }
-    /^ +50%/ {p50=us($2)} /^ +99%/ {p99=us($2)} /^Requests\/sec/ {rps=$2}
-    END {printf "%d %d %d\n", rps, p50, p99}'
+    /^ +50%/ {p50=us($2)} /^ +99%/ {p99=us($2)} /^Requests\/sec/ {rps=$2} / requests in / {n=$1}
+    END {printf "%d %d %d %d\n", rps, p50, p99, (n > 0 ? c / t * 1000000 / n : 0)}'
 }
 
-# best URL LUA CONNS -> best of $REPEAT runs (highest rps, lowest p50 and p99): on a shared
-# machine other processes steal CPU now and then; the best run is the least disturbed one.
+# best URL LUA CONNS PID -> best of $REPEAT runs (highest rps, lowest p50, p99 and CPU per
+# request): on a shared machine other processes steal CPU now and then; the best run is the
+# least disturbed one.
 best() {
-  local r b_rps=0 b50=999999999 b99=999999999 rps p50 p99
+  local r b_rps=0 b50=999999999 b99=999999999 bcpu=999999999 rps p50 p99 cpu
   for _ in $(seq "$REPEAT"); do
-    read -r rps p50 p99 <<<"$(run "$@")"
-    [ "$rps" = error ] && { echo "error error error"; return; }
+    read -r rps p50 p99 cpu <<<"$(run "$@")"
+    [ "$rps" = error ] && { echo "error error error error"; return; }
     [ "$rps" -gt "$b_rps" ] && b_rps=$rps
     [ "$p50" -lt "$b50" ] && b50=$p50
     [ "$p99" -lt "$b99" ] && b99=$p99
+    [ "$cpu" -lt "$bcpu" ] && bcpu=$cpu
   done
-  echo "$b_rps $b50 $b99"
+  echo "$b_rps $b50 $b99 $bcpu"
 }
 
 # Each case: label, direct mock URL, proxy path, wrk script. Throughput with $CONNS connections,
 # latency with 1 connection.
-echo "proxy benchmark: $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg); best of $REPEAT runs of ${DURATION}s; $CONNS connections for rps, 1 for latency"
-printf "\n%-34s %10s %10s %10s %10s %10s %10s\n" "case" "mock rps" "proxy rps" "ratio" "mock p50" "added p50" "added p99"
-printf "%-34s %10s %10s %10s %10s %10s %10s\n" "" "" "" "" "(us)" "(us)" "(us)"
+echo "proxy benchmark: $NCPU CPUs shared by wrk, nginx (1 worker) and the proxy$([ "$PIN" = 1 ] && echo "; wrk pinned to CPU 0, nginx to CPU $((NCPU - 1)), proxy unpinned"); load average $(cut -d" " -f1-3 /proc/loadavg)"
+echo "best of $REPEAT runs of ${DURATION}s; $CONNS connections (1 wrk thread) for rps and CPU, 1 for latency; same bodies (~50 KB requests) and answers for mock and proxy"
+echo "cpu/req: CPU microseconds per request of nginx alone (mock) and of the proxy process alone (proxy; nginx's share not included)"
+printf "\n%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "case" "mock rps" "proxy rps" "ratio" "mock cpu" "prox cpu" "mock p50" "added p50" "added p99"
+printf "%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "" "" "" "" "(us/req)" "(us/req)" "(us)" "(us)" "(us)"
 for spec in \
   "chat→chat json (passthrough)|json|/v1/chat/completions|chat-json" \
   "chat→chat stream (passthrough)|stream|/v1/chat/completions|chat-stream" \
@@ -99,12 +119,12 @@ for spec in \
   PROXY_URL="http://127.0.0.1:$PROXY_PORT$path"
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' --data-binary @"$WORK/$lua.json" "$PROXY_URL")
   if [ "$code" != 200 ]; then printf "%-34s %10s\n" "$label" "proxy answers $code (translation not available)"; continue; fi
-  read -r m_rps _ _ <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" "$CONNS")"
-  read -r p_rps _ _ <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" "$CONNS")"
-  read -r _ m50 m99 <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" 1)"
-  read -r _ p50 p99 <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" 1)"
+  read -r m_rps _ _ m_cpu <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" "$CONNS" "$MOCK_PID")"
+  read -r p_rps _ _ p_cpu <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" "$CONNS" "$PROXY_PID")"
+  read -r _ m50 m99 _ <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" 1 "$MOCK_PID")"
+  read -r _ p50 p99 _ <<<"$(best "$PROXY_URL" "$WORK/$lua.lua" 1 "$PROXY_PID")"
   ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
-  printf "%-34s %10s %10s %10s %10s %10s %10s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m50" "$((p50 - m50))" "$((p99 - m99))"
+  printf "%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m_cpu" "$p_cpu" "$m50" "$((p50 - m50))" "$((p99 - m99))"
 done
 
 # Memory per idle stream: open IDLE_STREAMS streams whose upstream sends one event then stays
