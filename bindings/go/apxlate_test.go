@@ -205,7 +205,7 @@ func TestStreamWriterContract(t *testing.T) {
 	tr := mustTranslator(t, "{}")
 	var out bytes.Buffer
 	s, err := tr.NewStream(nil, OpenAIChat, Anthropic, &out)
-	skipIfPlaceholder(t, err)
+	failIfPlaceholder(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestStreamReadFromFlushesEachEvent(t *testing.T) {
 	tr := mustTranslator(t, "{}")
 	var dst flushRecorder
 	s, err := tr.NewStream(nil, OpenAIChat, Anthropic, &dst)
-	skipIfPlaceholder(t, err)
+	failIfPlaceholder(t, err)
 	if err != nil {
 		t.Fatal(err)
 	}
