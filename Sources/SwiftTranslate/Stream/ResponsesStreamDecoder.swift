@@ -288,13 +288,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
             if let k = live { items[k].done = true }
             closeLive(into: &out)
         }
-        let final: NUsage
-        if let usage {
-            final = usage
-        } else {
-            final = NUsage(input: settings.inputTokens, output: (outputBytes &+ 3) / 4)
-            warnings.append("the upstream sent no usage: input tokens are the request estimate, output tokens estimated from the streamed text")
-        }
+        let final = settings.finalUsage(usage, outputBytes: outputBytes, warnings: &warnings)
         out.append(.messageDelta(stop: stop, stopSequence: nil, usage: final))
         out.append(.messageStop)
         state = .ended
