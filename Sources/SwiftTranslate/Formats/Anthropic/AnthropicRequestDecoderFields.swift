@@ -1,16 +1,8 @@
 /// Typed field access for the Anthropic request decoder: every wrong type becomes
 /// `TranslateError.invalid` with the field's JSON path.
-enum AnthropicField {
+enum AnthropicField: JSONTypedReads {
     /// `path.key`, or `key` at the top level.
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    static func object(_ v: JSONValue, _ path: String) throws(TranslateError) {
-        guard v.isObject else { throw TranslateError.invalid(path, "expected an object, got \(v.kindDescription)") }
-    }
-
-    static func array(_ v: JSONValue, _ path: String) throws(TranslateError) {
-        guard v.isArray else { throw TranslateError.invalid(path, "expected an array, got \(v.kindDescription)") }
-    }
 
     /// A required string member.
     static func string(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> String {

@@ -1,6 +1,6 @@
 /// Reads a Responses `POST /v1/responses` body into the neutral request (API-REFERENCE §3.1).
 /// The conversation (`input`) is in ResponsesInputDecoder, tools in ResponsesToolsDecoder.
-enum ResponsesRequestDecoder {
+enum ResponsesRequestDecoder: JSONTypedReads {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
         var r = NRequest()
         var toolsValue: JSONValue? = nil
@@ -15,7 +15,7 @@ enum ResponsesRequestDecoder {
                 let text = try string(v, key)
                 if !text.isEmpty { r.system.append(NText(text)) }
             case "input": inputValue = v
-            case "max_output_tokens": if !v.isNull { r.maxTokens = try nonNegativeInt(v, key) }
+            case "max_output_tokens": if !v.isNull { r.maxTokens = try count(v, key) }
             case "tools": toolsValue = v
             case "tool_choice": toolChoiceValue = v
             case "parallel_tool_calls": if !v.isNull { r.parallelToolCalls = try bool(v, key) }
@@ -102,22 +102,5 @@ enum ResponsesRequestDecoder {
                 ctx.diagnostics.dropped("text.\(key)", "no counterpart in the target format")
             }
         }
-    }
-
-    static func string(_ v: JSONValue, _ path: String) throws(TranslateError) -> String {
-        guard let s = v.string else { throw TranslateError.invalid(path, "expected a string, got \(v.kindDescription)") }
-        return s
-    }
-    static func bool(_ v: JSONValue, _ path: String) throws(TranslateError) -> Bool {
-        guard let b = v.bool else { throw TranslateError.invalid(path, "expected true or false, got \(v.kindDescription)") }
-        return b
-    }
-    static func number(_ v: JSONValue, _ path: String) throws(TranslateError) -> String {
-        guard let n = v.numberText else { throw TranslateError.invalid(path, "expected a number, got \(v.kindDescription)") }
-        return n
-    }
-    static func nonNegativeInt(_ v: JSONValue, _ path: String) throws(TranslateError) -> Int {
-        guard let i = v.int, i >= 0 else { throw TranslateError.invalid(path, "expected a non-negative integer") }
-        return i
     }
 }
