@@ -140,6 +140,8 @@ typedef struct apx_translator apx_translator;
  *     "responses_reasoning": true|false  an openai-responses upstream takes `reasoning` and
  *                                      `include: ["reasoning.encrypted_content"]` (default true;
  *                                      false for non-reasoning models, which reject both)
+ *     "thinking_toggle": true|false    send DeepSeek's `thinking: {"type": "enabled"|"disabled"}`
+ *                                      with Chat requests that set thinking (default false)
  *   },
  *   "client": {
  *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning

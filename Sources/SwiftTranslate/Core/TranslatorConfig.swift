@@ -26,6 +26,8 @@ public struct TranslatorConfig: Sendable {
     /// A Responses upstream takes `reasoning` and `include: ["reasoning.encrypted_content"]`
     /// (reasoning models); false for models that reject them (gpt-4.1, gpt-4o).
     public var responsesReasoning: Bool = true
+    /// DeepSeek-style `thinking: {"type": "enabled"|"disabled"}` in Chat requests.
+    public var thinkingToggle: Bool = false
 
     // How Chat clients receive reasoning text.
     public var clientReasoningField: ReasoningField = .reasoningContent
@@ -108,6 +110,7 @@ public struct TranslatorConfig: Sendable {
             case "stream_usage": config.streamUsage = try bool(v, path)
             case "strip_billing_header": config.stripBillingHeader = try bool(v, path)
             case "responses_reasoning": config.responsesReasoning = try bool(v, path)
+            case "thinking_toggle": config.thinkingToggle = try bool(v, path)
             case "builtin_tools":
                 guard let p = BuiltinToolsPolicy(rawValue: try string(v, path)) else {
                     throw TranslateError(.config, "\(path): expected \"error\" or \"drop\"", path: path)

@@ -61,12 +61,22 @@ enum ChatRequestEncoder {
         if r.topK != nil { ctx.diagnostics.dropped("top_k", "no counterpart in OpenAI Chat") }
     }
 
-    /// `reasoning_effort`, only when the upstream accepts it (config.reasoningEffort). A budget
-    /// becomes a bucket: < 4096 low, < 16384 medium, else high.
+    /// DeepSeek's `thinking` switch (config.thinkingToggle), then `reasoning_effort`, only when the
+    /// upstream accepts it (config.reasoningEffort). A budget becomes a bucket: < 4096 low,
+    /// < 16384 medium, else high.
     private static func writeReasoning(_ r: NRequest, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
-        guard let reasoning = r.reasoning, reasoning.mode != .disabled else { return }
+        guard let reasoning = r.reasoning else { return }
+        if ctx.config.thinkingToggle {
+            w.key("thinking")
+            w.beginObject()
+            w.field("type", reasoning.mode == .disabled ? "disabled" : "enabled")
+            w.endObject()
+        }
+        guard reasoning.mode != .disabled else { return }
         guard ctx.config.reasoningEffort else {
-            ctx.diagnostics.dropped("thinking", "dropped (upstream.reasoning_effort is false)")
+            if !ctx.config.thinkingToggle {
+                ctx.diagnostics.dropped("thinking", "dropped (upstream.reasoning_effort is false, and so is upstream.thinking_toggle)")
+            }
             return
         }
         var effort = reasoning.effort
