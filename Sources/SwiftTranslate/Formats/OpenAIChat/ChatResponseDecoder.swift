@@ -50,12 +50,18 @@ enum ChatResponseDecoder {
         return reason
     }
 
-    /// `reasoning_content` (DeepSeek) or `reasoning` (vLLM ≥0.11, OpenRouter, Ollama).
+    /// `reasoning_content` (DeepSeek) or `reasoning` (vLLM ≥0.11, OpenRouter, Ollama); failing
+    /// both, the text and summary entries of OpenRouter's `reasoning_details`.
     private static func reasoning(_ m: JSONValue, _ path: String) throws(TranslateError) -> String? {
         for key in ["reasoning_content", "reasoning"] {
             if let s = try AnthropicField.optionalString(m, key, path), !s.isEmpty { return s }
         }
-        return nil
+        guard let details = m["reasoning_details"], details.isArray else { return nil }
+        var texts: [String] = []
+        for d in details.elements {
+            if let t = d["text"]?.string ?? d["summary"]?.string, !t.isEmpty { texts.append(t) }
+        }
+        return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
     }
 
     /// `content`: null, a string, or parts (`text`, `refusal`).
