@@ -41,6 +41,10 @@ enum ChatRequestEncoder {
     /// `max_completion_tokens` or `max_tokens` (config), clamped to the configured cap.
     private static func writeMaxTokens(_ r: NRequest, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
         guard var n = r.maxTokens else { return }
+        if n < 1 {
+            ctx.diagnostics.dropped("max_tokens", "\(n) (Anthropic's cache pre-warm) sent as 1: OpenAI needs at least 1")
+            n = 1
+        }
         if let cap = ctx.config.maxTokensCap, n > cap {
             ctx.diagnostics.dropped("max_tokens", "\(n) clamped to the upstream cap \(cap)")
             n = cap
