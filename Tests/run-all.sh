@@ -4,7 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# The venv .ci/run creates, when present; else the python3 on PATH.
 PY=${PYTHON:-python3}
+[ -z "${PYTHON:-}" ] && [ -x "$ROOT/.venv-ci/bin/python" ] && PY="$ROOT/.venv-ci/bin/python"
 passed=0; failed=0; failures=()
 
 suite() {
@@ -18,7 +20,7 @@ suite "C ABI tests" bash Tests/c/run.sh
 suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
 suite "go binding tests" bash bindings/go/test.sh
-suite "nginx module tests" bash bindings/nginx/test.sh
+suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"
