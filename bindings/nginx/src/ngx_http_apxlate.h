@@ -50,6 +50,7 @@ typedef struct {
     ngx_str_t               failure;     /* why the response cannot be translated (sent as a 502) */
     unsigned                header_seen:1;
     unsigned                local:1;     /* a response this module made itself */
+    unsigned                upstream_broke:1; /* the upstream connection broke before the end */
 
     /* WHOLE / ERROR: the upstream body so far (pool memory) */
     u_char                 *acc;

@@ -7,7 +7,8 @@
  *     inside the library. Upstream buffering is switched off for the response;
  *   - anything else (JSON): headers held, body buffered, apx_response_translate at the end.
  * A library error never ends the worker: before the headers went out it becomes a client-format
- * 502; in a stream it becomes a client-format error event that ends the stream.
+ * 502; in a stream it becomes a client-format error event that ends the stream. So does an
+ * upstream connection that breaks before the end of the body (see ngx_http_apxlate_upstream_broke).
  */
 #include "ngx_http_apxlate.h"
 
@@ -74,6 +75,36 @@ ngx_http_apxlate_header_filter(ngx_http_request_t *r)
     }
     ctx->mode = NGX_HTTP_APXLATE_WHOLE;
     return NGX_OK;                                      /* held until the body is known */
+}
+
+#define NGX_HTTP_APXLATE_BROKE_STREAM \
+    "the upstream connection broke mid-stream (closed, reset or timed out): the response is incomplete"
+#define NGX_HTTP_APXLATE_BROKE_BODY \
+    "the upstream connection broke before the end of the response (closed, reset or timed out)"
+
+/*
+ * Whether this body filter call is nginx ending a response whose upstream broke after the
+ * headers were sent (upstream closed before the end of the body, reset, proxy_read_timeout):
+ * ngx_http_upstream_finalize_request closes (or frees) the upstream connection first, then sends
+ * one empty flush buffer (ngx_http_send_special(r, NGX_HTTP_FLUSH)) where a complete response
+ * gets last_buf (NGX_HTTP_LAST), and then closes the client connection.
+ */
+static ngx_uint_t
+ngx_http_apxlate_upstream_broke(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t  *cl;
+    ngx_uint_t    flush = 0;
+
+    if (r->upstream == NULL || r->upstream->peer.connection != NULL) {
+        return 0;
+    }
+    for (cl = in; cl; cl = cl->next) {
+        if (cl->buf->last_buf || ngx_buf_size(cl->buf) != 0) {
+            return 0;
+        }
+        flush |= cl->buf->flush;
+    }
+    return flush;
 }
 
 /* Appends a buffer's bytes (memory or file) to the accumulated body. */
@@ -358,6 +389,9 @@ ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
     size_t        len, n;
     ssize_t       rd;
 
+    if (in && ngx_http_apxlate_upstream_broke(r, in)) {
+        ctx->upstream_broke = 1;                /* ended with an error event once ctx->in is done */
+    }
     if (in && ngx_chain_add_copy(r->pool, &ctx->in, in) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -404,6 +438,16 @@ ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
             if (last) {
                 break;
             }
+        }
+        if (st == APX_OK && !last && ctx->in == NULL && ctx->upstream_broke) {
+            /* not APX_STREAM_END: the library would close the stream as a complete answer */
+            len = sizeof(NGX_HTTP_APXLATE_BROKE_STREAM) - 1;
+            ngx_memcpy(msg, NGX_HTTP_APXLATE_BROKE_STREAM, len);
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0, "apxlate: %*s", len, msg);
+            if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
+                return NGX_ERROR;
+            }
+            last = 1;
         }
         if (st != APX_OK) {
             len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
@@ -476,6 +520,11 @@ ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
             if (cl->buf->last_buf) {
                 last = 1;
             }
+        }
+        if (!last && in && ngx_http_apxlate_upstream_broke(r, in)) {
+            /* the headers are still held: the client gets a 502 instead of a cut connection */
+            ngx_str_set(&ctx->failure, NGX_HTTP_APXLATE_BROKE_BODY);
+            last = 1;
         }
         return last ? ngx_http_apxlate_finish_buffered(r, ctx, NGX_OK) : NGX_OK;
 

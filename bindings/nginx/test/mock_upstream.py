@@ -5,6 +5,9 @@ POST /v1/chat/completions answers by what the request asks:
   - a message says FAIL429 -> a 429 OpenAI error
   - a message says BADJSON -> a 200 whose body is not JSON (a stream: one good chunk, then a bad one)
   - a message says MANY<n>  -> (stream) n content chunks sent as fast as possible
+  - a message says CUTOFF   -> the response breaks off: the connection is closed (CUTRESET: reset)
+                               after a few stream chunks / half of the JSON body
+  - a message says STALL    -> (stream) a few chunks, then silence for 3 s (past a short proxy_read_timeout)
   - "stream": true         -> SSE chunks (delay between chunks from the x-mock-delay header)
   - otherwise              -> the text "Hello from upstream"
 Every request is recorded (headers and body) for the test to inspect: GET /_requests.
@@ -13,6 +16,8 @@ It requires "Authorization: Bearer upstream-key" (nginx's proxy_set_header), els
 import gzip
 import json
 import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -32,8 +37,23 @@ def chunk(model, delta, finish=None, usage=None):
     return c
 
 
+def cut_mode(req):
+    text = json.dumps(req.get("messages", []))
+    return "reset" if "CUTRESET" in text else "close" if "CUTOFF" in text else None
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def break_off(self, mode):
+        """Ends the connection in the middle of the response: a close (FIN) or a reset (RST)."""
+        self.wfile.flush()
+        if mode == "reset":
+            time.sleep(0.2)                       # a reset drops what the peer has not read yet
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.rfile.close()                    # drops makefile's reference: close() really closes
+            self.connection.close()
+        self.close_connection = True
 
     def log_message(self, *args):
         pass
@@ -76,6 +96,16 @@ class Handler(BaseHTTPRequestHandler):
                                                   "param": None, "code": "rate_limit_exceeded"}})
         if "BADJSON" in text and not req.get("stream"):
             return self.send_json(200, None, raw=b"{this is not json")
+        if cut_mode(req) and not req.get("stream"):
+            body = json.dumps({"id": "chatcmpl-mock", "object": "chat.completion", "created": 1, "model": model,
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello"},
+                                            "finish_reason": "stop"}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            return self.break_off(cut_mode(req))
         usage = {"prompt_tokens": 12, "completion_tokens": 6, "total_tokens": 18}
         if req.get("stream"):
             return self.stream(req, model, usage)
@@ -89,6 +119,17 @@ class Handler(BaseHTTPRequestHandler):
             finish = "stop"
         self.send_json(200, {"id": "chatcmpl-mock", "object": "chat.completion", "created": 1, "model": model,
                              "choices": [{"index": 0, "message": msg, "finish_reason": finish}], "usage": usage})
+
+    def send_many(self, model, n):
+        """A long fast stream of n content chunks, in big writes."""
+        batch = []
+        for i in range(n):
+            batch.append(("data: " + json.dumps(chunk(model, {"content": f"w{i} "})) + "\n\n").encode())
+            if len(batch) == 200 or i == n - 1:
+                data = b"".join(batch)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                batch = []
+        self.wfile.flush()
 
     def stream(self, req, model, usage):
         delay = float(self.headers.get("x-mock-delay") or 0)
@@ -116,17 +157,19 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             return
         many = re.search(r"MANY(\d+)", json.dumps(req.get("messages", [])))
-        if many:                                  # a long fast stream, in big writes
-            batch = []
-            for i in range(int(many.group(1))):
-                batch.append(("data: " + json.dumps(chunk(model, {"content": f"w{i} "})) + "\n\n").encode())
-                if len(batch) == 200:
-                    data = b"".join(batch)
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                    batch = []
-            if batch:
-                data = b"".join(batch)
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        if cut_mode(req) or "STALL" in json.dumps(req.get("messages", [])):
+            if not many:
+                for w in WORDS[:3]:
+                    send(chunk(model, {"content": w}))
+            else:
+                self.send_many(model, int(many.group(1)))
+            if cut_mode(req):
+                return self.break_off(cut_mode(req))
+            time.sleep(3)                         # nginx gives up first (proxy_read_timeout 1s)
+            self.close_connection = True
+            return
+        if many:
+            self.send_many(model, int(many.group(1)))
         elif req.get("tools"):
             send(chunk(model, {"tool_calls": [{"index": 0, "id": "call_mock1", "type": "function",
                                                "function": {"name": "get_weather", "arguments": ""}}]}))

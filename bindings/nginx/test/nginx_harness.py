@@ -51,6 +51,29 @@ http {{
             proxy_read_timeout 300s;
         }}
 
+        # An upstream that goes silent mid-stream: proxy_read_timeout fires.
+        location = /stall/v1/messages {{
+            apxlate on;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+            proxy_read_timeout 1s;
+        }}
+
+        location = /stall/v1/chat/completions {{
+            apxlate on;
+            apxlate_from openai-chat;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+            proxy_read_timeout 1s;
+        }}
+
         # Claude Code's token counting, answered by nginx itself.
         location = /v1/messages/count_tokens {{
             apxlate_count_tokens;

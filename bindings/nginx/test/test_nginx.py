@@ -371,3 +371,96 @@ def test_reload_during_streams_loses_no_stream(client, nginx):
     msg = client.messages.create(model="claude-test-model", max_tokens=64, messages=[{"role": "user", "content": "Hi"}])
     assert msg.content[0].text == "Hello from upstream"
     assert "[alert]" not in nginx.error_log() and "[emerg]" not in nginx.error_log()
+
+
+# ---- an upstream that breaks off after the headers went out ------------------------------------
+
+def stream_until_error(client, content, **kw):
+    """Runs an SDK stream; returns (events seen, the exception that ended it)."""
+    events = []
+    try:
+        with client.messages.stream(model="claude-test-model", max_tokens=64,
+                                    messages=[{"role": "user", "content": content}], **kw) as s:
+            for ev in s:
+                events.append(ev.type)
+    except anthropic.APIError as e:
+        fail_if_placeholder(e)
+        return events, e
+    return events, None
+
+
+@pytest.mark.parametrize("how", ["CUTOFF", "CUTRESET"])
+def test_upstream_cut_mid_stream_ends_with_an_error_event(client, nginx, how):
+    workers = nginx.worker_pids()
+    assert len(workers) == 2, workers
+    events, err = stream_until_error(client, how)
+    # The text before the cut arrived, then an Anthropic error event, not a bare connection error
+    # and not a message_stop that would pass the truncated answer off as complete.
+    assert "message_start" in events and "content_block_delta" in events
+    assert "message_stop" not in events
+    assert isinstance(err, anthropic.APIStatusError), repr(err)
+    assert err.body["type"] == "error" and err.body["error"]["type"] == "api_error"
+    assert "mid-stream" in err.body["error"]["message"]
+    assert nginx.worker_pids() == workers
+    # the worker serves the next request
+    msg = anthropic_call(lambda: client.messages.create(
+        model="claude-test-model", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]))
+    assert msg.content[0].text == "Hello from upstream"
+
+
+def test_upstream_read_timeout_mid_stream_ends_with_an_error_event(nginx):
+    workers = nginx.worker_pids()
+    c = anthropic.Anthropic(base_url=nginx.url + "/stall", api_key="k", max_retries=0, timeout=30)
+    events, err = stream_until_error(c, "STALL")
+    assert "content_block_delta" in events and "message_stop" not in events
+    assert isinstance(err, anthropic.APIStatusError), repr(err)
+    assert "mid-stream" in err.body["error"]["message"]
+    assert "upstream timed out" in nginx.error_log()
+    assert nginx.worker_pids() == workers
+
+
+def test_upstream_cut_mid_stream_gives_a_chat_client_an_error_chunk(nginx):
+    body = json.dumps({"model": "claude-test-model", "stream": True,
+                       "messages": [{"role": "user", "content": "CUTOFF"}]}).encode()
+    # http() reads the whole body: a stream cut without its end would raise IncompleteRead
+    status, headers, resp = http("POST", nginx.url + "/v1/chat/completions", body,
+                                 {"Content-Type": "application/json"})
+    assert status == 200 and headers["Content-Type"].startswith("text/event-stream")
+    events = [line[len("data: "):] for line in resp.decode().split("\n") if line.startswith("data: ")]
+    assert json.loads(events[1])["choices"][0]["delta"]["content"] == mock_upstream.WORDS[0]
+    last = json.loads(events[-1])
+    assert "mid-stream" in last["error"]["message"]
+    assert "[DONE]" not in events
+
+
+def test_upstream_cut_in_a_json_body_is_an_anthropic_502(client, nginx):
+    workers = nginx.worker_pids()
+    with pytest.raises(anthropic.APIStatusError) as e:
+        anthropic_call(lambda: client.messages.create(
+            model="claude-test-model", max_tokens=64, messages=[{"role": "user", "content": "CUTOFF"}]))
+    assert e.value.status_code == 502
+    assert e.value.body["type"] == "error" and "broke" in e.value.body["error"]["message"]
+    assert nginx.worker_pids() == workers
+
+
+@pytest.mark.parametrize("path,how", [("/v1/chat/completions", "CUTOFF"), ("/stall/v1/chat/completions", "STALL")])
+def test_slow_client_gets_every_event_then_the_error_of_a_cut_stream(nginx, path, how):
+    # ~5 MB of events, then the upstream breaks off while the client reads nothing for 2 s: what
+    # nginx still holds (in the module, in its output) reaches the client, then the error chunk.
+    import http.client
+    workers = nginx.worker_pids()
+    n = 20000
+    body = json.dumps({"model": "m", "stream": True, "messages": [{"role": "user", "content": f"MANY{n} {how}"}]})
+    conn = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=60)
+    conn.request("POST", path, body, {"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    assert resp.status == 200
+    time.sleep(2.0)
+    data = resp.read().decode()                     # IncompleteRead if the stream had no end
+    conn.close()
+    events = [json.loads(e[6:]) for e in data.split("\n\n") if e.startswith("data: ")]
+    assert "mid-stream" in events[-1]["error"]["message"]
+    words = [e["choices"][0]["delta"]["content"] for e in events[:-1]
+             if e.get("choices") and e["choices"][0]["delta"].get("content")]
+    assert words == [f"w{i} " for i in range(n)]
+    assert nginx.worker_pids() == workers
