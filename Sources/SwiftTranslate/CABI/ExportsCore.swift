@@ -6,7 +6,7 @@ private let versionString: StaticString = "0.1.0"
 
 @_cdecl("apx_version_string")
 public func apx_version_string() -> UnsafePointer<CChar>? {
-    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+    cString(versionString)
 }
 
 @_cdecl("apx_abi_version")
@@ -14,22 +14,7 @@ public func apx_abi_version() -> UInt32 { 1 }
 
 @_cdecl("apx_status_str")
 public func apx_status_str(_ code: Int32) -> UnsafePointer<CChar>? {
-    let s: StaticString
-    switch Status(rawValue: code) {
-    case .ok: s = "ok"
-    case .argument: s = "invalid argument"
-    case .json: s = "invalid JSON"
-    case .invalid: s = "invalid document"
-    case .unsupported: s = "not expressible in the target format"
-    case .config: s = "invalid configuration"
-    case .limit: s = "limit exceeded"
-    case .stream: s = "malformed stream"
-    case .state: s = "stream in a terminal state"
-    case .nomem: s = "out of memory"
-    case .internal: s = "internal error"
-    case nil: s = "unknown status"
-    }
-    return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+    cString(Status(rawValue: code)?.staticDescription ?? "unknown status")
 }
 
 @_cdecl("apx_format_from_name")
@@ -40,14 +25,12 @@ public func apx_format_from_name(_ name: UnsafePointer<UInt8>?, _ len: Int) -> I
 
 @_cdecl("apx_format_name")
 public func apx_format_name(_ format: Int32) -> UnsafePointer<CChar>? {
-    let s: StaticString
-    switch Format(rawValue: format) {
-    case .anthropic: s = "anthropic"
-    case .openaiChat: s = "openai-chat"
-    case .openaiResponses: s = "openai-responses"
-    case nil: s = ""
-    }
-    return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+    cString(Format(rawValue: format)?.staticName ?? "")
+}
+
+/// A static string's storage as a C string (static strings are NUL-terminated).
+private func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 @_cdecl("apx_output_free")

@@ -4,13 +4,16 @@ public enum Format: Int32, Sendable, CaseIterable {
     case openaiChat = 2
     case openaiResponses = 3
 
-    public var name: String {
+    /// Static text, so the C ABI can hand it out as a `const char *` (apx_format_name).
+    public var staticName: StaticString {
         switch self {
         case .anthropic: return "anthropic"
         case .openaiChat: return "openai-chat"
         case .openaiResponses: return "openai-responses"
         }
     }
+
+    public var name: String { staticName.description }
 
     public init?(name: String) {
         guard let f = Format.allCases.first(where: { $0.name == name }) else { return nil }

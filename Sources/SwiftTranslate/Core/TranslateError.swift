@@ -12,7 +12,8 @@ public enum Status: Int32, Sendable {
     case nomem = 9
     case `internal` = 10
 
-    public var description: String {
+    /// Static text, so the C ABI can hand it out as a `const char *` (apx_status_str).
+    public var staticDescription: StaticString {
         switch self {
         case .ok: return "ok"
         case .argument: return "invalid argument"
@@ -27,6 +28,8 @@ public enum Status: Int32, Sendable {
         case .internal: return "internal error"
         }
     }
+
+    public var description: String { staticDescription.description }
 }
 
 /// Every failure of the library: a status, a readable message, and where (JSON path and/or
