@@ -2,12 +2,23 @@ import CTranslate
 
 /// Pointer plumbing shared by the exports: reading inputs, writing errors and outputs.
 enum CBuffers {
-    /// Copies `(ptr, len)` into an array; nil when ptr is NULL but len is not 0.
+    /// Copies `(ptr, len)` into an array; nil when ptr is NULL but len is not 0, or when len is
+    /// not a length at all: Swift sees `size_t` as Int, so a `size_t` of 2^63 or more arrives
+    /// negative (no buffer is that large; reading it would fault).
     static func bytes(_ ptr: UnsafePointer<UInt8>?, _ len: Int) -> [UInt8]? {
         if len == 0 { return [] }
-        guard let ptr else { return nil }
+        guard len > 0, let ptr else { return nil }
         return Array(UnsafeBufferPointer(start: ptr, count: len))
     }
+
+    /// Why `bytes(ptr, len)` gave nil, for the APX_ERR_ARGUMENT message: "body is NULL" or
+    /// "body_len 18446744073709551615 is not a valid length".
+    static func unreadable(_ name: String, _ len: Int) -> String {
+        len < 0 ? "\(name)_len \(UInt(bitPattern: len)) is not a valid length (2^63 or more)" : "\(name) is NULL"
+    }
+
+    /// True when a `size_t` window field is a real size (below 2^63: it arrives as a non-negative Int).
+    static func isSize(_ n: Int) -> Bool { n >= 0 }
 
     /// Fills a caller-owned apx_error (if any) and returns the status.
     @discardableResult
@@ -53,7 +64,9 @@ enum CBuffers {
         var w: UnsafeMutablePointer<CChar>? = nil
         var wlen = 0
         if !warnings.isEmpty {
-            let text = Array(warnings.joined(separator: "\n").utf8)
+            // One warning per line: LogText already ran where each was made; again here (a no-op
+            // then) so that a line break inside a warning cannot reach a host by any path.
+            let text = Array(warnings.map(LogText.escaped).joined(separator: "\n").utf8)
             guard let p = malloc(text.count + 1)?.assumingMemoryBound(to: CChar.self) else {
                 free(data)
                 return false

@@ -105,7 +105,8 @@ public final class Translator: Sendable {
 
     public func translateError(exchange: Exchange?, from: Format, to: Format, status: Int, body: [UInt8]) -> Output {
         if from == to {
-            return Output(body: body, warnings: [], status: status)
+            // Any int32 may come through the C ABI: a client gets an HTTP status, or 502.
+            return Output(body: body, warnings: [], status: (100...599).contains(status) ? status : 502)
         }
         let error = codec(for: from).decodeError(status: status, body: body)
         let (outStatus, out) = codec(for: to).encodeError(error)

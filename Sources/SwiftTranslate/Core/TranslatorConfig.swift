@@ -135,8 +135,11 @@ public struct TranslatorConfig: Sendable {
         guard let b = v.bool else { throw TranslateError(.config, "\(path): expected true or false, got \(v.kindDescription)", path: path) }
         return b
     }
+    /// A positive integer, saturated at Int.max (a cap of 1e30 means "no cap"; see Counts).
     private static func positiveInt(_ v: JSONValue, _ path: String) throws(TranslateError) -> Int {
-        guard let i = v.int, i > 0 else { throw TranslateError(.config, "\(path): expected a positive integer", path: path) }
+        guard let i = v.count(upTo: .max), i > 0 else {
+            throw TranslateError(.config, "\(path): expected a positive integer, got \(v.numberForMessage)", path: path)
+        }
         return i
     }
     private static func reasoningField(_ v: JSONValue, _ path: String) throws(TranslateError) -> ReasoningField {

@@ -70,7 +70,13 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
                 let at = error.offset >= 0 ? event.offset + error.offset : event.offset
                 throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
             }
-            try decoder.consume(event, json: doc.root, into: &events)
+            do {
+                try decoder.consume(event, json: doc.root, into: &events)
+            } catch where error.status == .invalid {
+                // A value of the event that is not what it must be (a negative token count):
+                // a malformed stream, located by the event's byte offset and the value's path.
+                throw TranslateError(.stream, "upstream event at byte \(event.offset): \(error.message)", path: error.path, offset: event.offset)
+            }
         }
         flush(into: &out)
     }

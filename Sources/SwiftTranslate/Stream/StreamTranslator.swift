@@ -66,8 +66,10 @@ public struct StreamTranslator {
         try pipe.finish(into: &out)
     }
 
+    /// Every stream warning passes here: each becomes one line without control characters
+    /// (LogText), whatever upstream string it quotes.
     private mutating func collectWarnings() {
         let w = pipe.takeWarnings()
-        if !w.isEmpty { warnings += w }
+        if !w.isEmpty { warnings += w.map(LogText.escaped) }
     }
 }
