@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # C-level tests of libapxlate: builds Tests/c/test_capi.c against include/apxlate.h and
 # build/lib/libapxlate.so (run `make lib` first), runs it (under valgrind when available and
-# APX_VALGRIND is not 0), then checks the exported symbols and dependencies (check_exports.sh).
+# APX_VALGRIND is not 0), runs Tests/c/test_small_stack.c (deep input on a 128 KiB thread stack;
+# not under valgrind, whose own stack use would be measured), then checks the exported symbols
+# and dependencies (check_exports.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LIB="$ROOT/build/lib/libapxlate.so"
@@ -26,4 +28,9 @@ if [ "${APX_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
 else
   "$OUT/test_capi"
 fi
+# Deep documents on a 128 KiB thread stack (musl's default): no crash, limit errors past 512.
+"$CC" -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -D_GNU_SOURCE -I "$ROOT/include" \
+  "$ROOT/Tests/c/test_small_stack.c" -o "$OUT/test_small_stack" -L "$ROOT/build/lib" -lapxlate -lpthread \
+  -Wl,-rpath,"$ROOT/build/lib"
+"$OUT/test_small_stack"
 bash "$ROOT/Tests/c/check_exports.sh" "$LIB" "$ROOT/include/apxlate.h"

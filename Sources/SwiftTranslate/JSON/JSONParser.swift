@@ -18,12 +18,19 @@ struct JSONParser {
         TranslateError(.json, "invalid JSON: \(message) at byte \(offset)", offset: offset)
     }
 
+    /// What the main loop reads next.
+    private enum Expect { case value, key, continuation }
+
     mutating func parse() throws(TranslateError) -> [JSONNode] {
         skipWhitespace()
-        try parseValueStart()
-        while !stack.isEmpty {
-            try parseContainerContinuation()
-        }
+        var expect = Expect.value
+        repeat {
+            switch expect {
+            case .value: expect = try parseValueStart()
+            case .key: try parseKey(); expect = .value
+            case .continuation: expect = try parseContainerContinuation()
+            }
+        } while !(expect == .continuation && stack.isEmpty)
         skipWhitespace()
         if pos != bytes.count {
             throw fail("unexpected \(describe(pos)) after the top-level value", at: pos)
@@ -45,8 +52,10 @@ struct JSONParser {
         }
     }
 
-    /// Parses a scalar completely, or opens a container (pushing it on the stack).
-    private mutating func parseValueStart() throws(TranslateError) {
+    /// Parses a scalar completely, or opens a container (pushing it on the stack); never recurses.
+    /// Returns what comes next: the first key or element of a container just opened, else the
+    /// continuation of the innermost open container.
+    private mutating func parseValueStart() throws(TranslateError) -> Expect {
         guard pos < bytes.count else { throw fail("expected a value but found end of input", at: pos) }
         if let top = stack.last, nodes[top].kind == .array { nodes[top].count += 1 }
         switch bytes[pos] {
@@ -63,11 +72,9 @@ struct JSONParser {
             if pos < bytes.count && bytes[pos] == close {
                 pos += 1
                 closeTop()
-            } else if kind == .object {
-                try parseKey()
-            } else {
-                try parseValueStart()
+                return .continuation
             }
+            return kind == .object ? .key : .value
         case UInt8(ascii: "\""):
             try parseString()
         case UInt8(ascii: "t"):
@@ -81,11 +88,13 @@ struct JSONParser {
         default:
             throw fail("expected a value but found \(describe(pos))", at: pos)
         }
+        return .continuation
     }
 
-    /// After a value inside the innermost open container: a comma and the next item, or the end.
-    private mutating func parseContainerContinuation() throws(TranslateError) {
-        guard let top = stack.last else { return }
+    /// After a value inside the innermost open container: a comma (then the next key or element),
+    /// or the end of the container.
+    private mutating func parseContainerContinuation() throws(TranslateError) -> Expect {
+        guard let top = stack.last else { return .continuation }
         skipWhitespace()
         let isObject = nodes[top].kind == .object
         guard pos < bytes.count else {
@@ -95,16 +104,17 @@ struct JSONParser {
         if b == UInt8(ascii: ",") {
             pos += 1
             skipWhitespace()
-            if isObject { try parseKey() } else { try parseValueStart() }
+            return isObject ? .key : .value
         } else if b == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
             pos += 1
             closeTop()
+            return .continuation
         } else {
             throw fail("expected ',' or '\(isObject ? "}" : "]")' but found \(describe(pos))", at: pos)
         }
     }
 
-    /// Parses `"key" :` and then starts the member's value.
+    /// Parses `"key" :`; the member's value follows.
     private mutating func parseKey() throws(TranslateError) {
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
             throw fail("expected a string key but found \(describe(pos))", at: pos)
@@ -117,7 +127,6 @@ struct JSONParser {
         pos += 1
         skipWhitespace()
         if let top = stack.last { nodes[top].count += 1 }
-        try parseValueStart()
     }
 
     private mutating func closeTop() {

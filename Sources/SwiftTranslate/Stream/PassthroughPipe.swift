@@ -5,9 +5,10 @@
 /// `id:` lines are kept; data that is not JSON is passed on as it is.
 struct PassthroughPipe: StreamPipe {
     private let clientModel: String?
-    private var parser = SSEParser()
+    private var parser: SSEParser
 
     init(settings: StreamSettings, upstreamModel: String?) {
+        parser = SSEParser(maxEventBytes: settings.config.maxBodyBytes)
         if let m = settings.clientModel, !m.isEmpty, m != upstreamModel { clientModel = m } else { clientModel = nil }
     }
 
@@ -22,7 +23,7 @@ struct PassthroughPipe: StreamPipe {
 
     mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
         guard let clientModel else { return }
-        for event in parser.finish() { write(event, clientModel, into: &out) }
+        for event in try parser.finish() { write(event, clientModel, into: &out) }
     }
 
     mutating func takeWarnings() -> [String] { [] }

@@ -28,13 +28,14 @@ protocol StreamPipe {
 
 /// SSE parser → decoder → neutral events → encoder → client bytes.
 struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPipe {
-    private var parser = SSEParser()
+    private var parser: SSEParser
     private var decoder: Decoder
     private var encoder: Encoder
     /// Reused between events.
     private var events: [StreamEvent] = []
 
-    init(decoder: Decoder, encoder: Encoder) {
+    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int) {
+        parser = SSEParser(maxEventBytes: maxEventBytes)
         self.decoder = decoder
         self.encoder = encoder
         events.reserveCapacity(8)
@@ -48,7 +49,7 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
     }
 
     mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
-        for event in parser.finish() { try handle(event, into: &out) }
+        for event in try parser.finish() { try handle(event, into: &out) }
         try decoder.finish(into: &events)
         flush(into: &out)
         encoder.finish(into: &out)
@@ -68,6 +69,10 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
                 doc = try JSONDocument.parse(event.data)
             } catch {
                 let at = error.offset >= 0 ? event.offset + error.offset : event.offset
+                if error.status == .limit {
+                    // too deep: a limit, not a malformed stream (the offset is the stream's)
+                    throw TranslateError(.limit, "upstream event data at byte \(event.offset): \(error.message) of the event (stream byte \(at))", offset: at)
+                }
                 throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
             }
             do {
