@@ -33,7 +33,7 @@ public struct StreamTranslator {
     init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping () -> Int) throws(TranslateError) {
         let settings = StreamSettings(config: config, exchange: exchange, clock: clock)
         if from == to {
-            pipe = PassthroughPipe(settings: settings, upstreamModel: exchange?.upstreamModel)
+            pipe = PassthroughPipe(format: from, settings: settings, upstreamModel: exchange?.upstreamModel)
             return
         }
         switch (from, to) {
@@ -64,6 +64,13 @@ public struct StreamTranslator {
     public mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
         defer { collectWarnings() }
         try pipe.finish(into: &out)
+    }
+
+    /// Ends the client stream with a failure in its format (see StreamPipe.fail): also after
+    /// `feed` threw.
+    public mutating func fail(_ error: NError, into out: inout [UInt8]) {
+        defer { collectWarnings() }
+        pipe.fail(error, into: &out)
     }
 
     private mutating func collectWarnings() {
