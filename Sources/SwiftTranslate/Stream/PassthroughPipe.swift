@@ -36,13 +36,34 @@ struct PassthroughPipe: StreamPipe {
         while let event = try parser.next(in: bytes, at: &pos) { write(event, clientModel, into: &out) }
     }
 
+    /// An event left without its blank line at the end is sent (completed) when its data is whole
+    /// (JSON or `[DONE]`: an upstream that omits the last blank line); data cut short means the
+    /// upstream broke off inside the event: an error (APX_ERR_STREAM), then `fail` ends the stream.
     mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
         guard let clientModel else {
-            out.append(contentsOf: held)
+            guard !held.isEmpty else { return }
+            let tail = held
             held = []
+            if let p = Self.parse(tail) { try Self.checkWhole(p) }
+            out.append(contentsOf: tail)
+            switch tail.last {
+            case Self.LF: out.append(Self.LF)
+            case Self.CR: out.append(contentsOf: [Self.CR, Self.LF])
+            default: out.append(contentsOf: [Self.LF, Self.LF])
+            }
             return
         }
-        for event in parser.finish() { write(event, clientModel, into: &out) }
+        for event in parser.finish() {
+            if event.kind == .message && !event.data.isEmpty {
+                try Self.checkWhole(Parsed(event: event, json: try? JSONDocument.parse(event.data)))
+            }
+            write(event, clientModel, into: &out)
+        }
+    }
+
+    private static func checkWhole(_ p: Parsed) throws(TranslateError) {
+        guard !p.isDone, p.json == nil else { return }
+        throw TranslateError(.stream, "the upstream stream ended inside an event (its data is not whole JSON)")
     }
 
     mutating func takeWarnings() -> [String] { [] }
