@@ -280,6 +280,27 @@ apx_status apx_stream_translate(apx_stream *stream, apx_out *output, apx_in *inp
 apx_status apx_stream_feed(apx_stream *stream, const uint8_t *data, size_t data_len, int32_t end,
                            apx_output *output, apx_error *error);
 
+/*
+ * End the client stream with a failure, in the client's format, when the host gives up on the
+ * upstream (it broke, timed out, or sent what apx_stream_translate rejected): the ending is
+ * queued as pending output, after any bytes still pending; drain it as usual (apx_stream_translate
+ * with no input, or apx_stream_feed with no data). `message` is UTF-8; `http_status` chooses the
+ * error kind as in apx_error_build (502 upstream unreachable or broken, 504 timeout, ...).
+ *   Anthropic: `event: error` with the error body (open blocks are not closed: SDKs raise on it);
+ *   Chat:      a `data: {"error":{...}}` chunk, no `[DONE]` (the openai SDK raises on it);
+ *   Responses: an `error` event (type, code, message, param, sequence_number), then
+ *              `response.failed` with the response (status "failed", the error), sequence
+ *              numbers continuing the stream's and open items closed first.
+ * Works in any state: before any byte (then the opening events come first where the format
+ * needs them: Responses `response.created`), mid-stream (an incomplete upstream event is
+ * dropped, never half-sent), and after an error (APX_ERR_STREAM ...) without a reset. A stream
+ * that already ended (END done, or failed this way) gets nothing more. Afterwards the stream
+ * only drains; apx_stream_reset makes it new. Errors: APX_ERR_ARGUMENT (NULL stream, or NULL
+ * message with a nonzero length).
+ */
+apx_status apx_stream_fail(apx_stream *stream, int32_t http_status,
+                           const uint8_t *message, size_t message_len, apx_error *error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -497,6 +497,51 @@ static void *work(void *arg) {
     return NULL;
 }
 
+/* apx_stream_fail: the client format's failure ending, queued as pending output, in any state. */
+static void test_stream_fail(apx_translator *t) {
+    apx_error e;
+    apx_output out = {0};
+    apx_stream *s = NULL;
+    CHECK(apx_stream_fail(NULL, 502, S("x"), &e) == APX_ERR_ARGUMENT);
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_RESPONSES, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_fail(s, 502, NULL, 3, &e) == APX_ERR_ARGUMENT);
+    /* mid-stream, drained through a 7-byte window */
+    size_t half = sizeof(CHAT_SSE) / 2;
+    CHECK(apx_stream_feed(s, (const uint8_t *)CHAT_SSE, half, 0, &out, &e) == APX_OK);
+    apx_output_free(&out);
+    CHECK(apx_stream_fail(s, 502, S("upstream broke"), &e) == APX_OK);
+    char got[8192];
+    size_t n = 0, pending = 1;
+    while (pending && n + 7 <= sizeof got) {
+        apx_out o = {(uint8_t *)got + n, 7, 0};
+        CHECK(apx_stream_translate(s, &o, NULL, APX_STREAM_CONTINUE, &pending, &e) == APX_OK);
+        n += o.pos;
+    }
+    CHECK(pending == 0 && contains((uint8_t *)got, n, "event: error\ndata: {\"type\":\"error\",\"sequence_number\":"));
+    CHECK(contains((uint8_t *)got, n, "event: response.failed"));
+    CHECK(contains((uint8_t *)got, n, "\"message\":\"upstream broke\""));
+    /* ended: nothing more, input refused */
+    CHECK(apx_stream_fail(s, 502, S("again"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 0, &out, &e) == APX_OK && out.len == 0);
+    apx_output_free(&out);
+    CHECK(apx_stream_feed(s, S("data: {}\n\n"), 0, &out, &e) == APX_ERR_STATE);
+    /* after a translation error (APX_ERR_STREAM), without a reset */
+    apx_stream_reset(s);
+    CHECK(apx_stream_feed(s, S("data: {not json\n\n"), 0, &out, &e) == APX_ERR_STREAM);
+    CHECK(apx_stream_fail(s, 504, S("timed out"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 0, &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "event: response.created") && contains(out.data, out.len, "event: response.failed"));
+    apx_output_free(&out);
+    apx_stream_free(s);
+    /* before any byte, Anthropic client: the error event alone */
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_fail(s, 429, S("slow down"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 1, &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\""));
+    apx_output_free(&out);
+    apx_stream_free(s);
+}
+
 static void test_threads(apx_translator *t) {
     pthread_t th[4];
     struct worker w[4];
@@ -513,6 +558,7 @@ int main(void) {
         test_responses_and_errors(t);
         test_streams(t);
         test_hostile_sizes(t);
+        test_stream_fail(t);
         test_threads(t);
         apx_translator_free(t);
     }

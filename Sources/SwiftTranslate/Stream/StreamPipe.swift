@@ -23,6 +23,11 @@ protocol StreamEncoder {
 protocol StreamPipe {
     mutating func feed(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) throws(TranslateError)
     mutating func finish(into out: inout [UInt8]) throws(TranslateError)
+    /// The host gives up on the stream (the upstream broke, timed out, or sent what cannot be
+    /// translated): appends the client format's failure ending after what was already written
+    /// (see StreamFailure); nothing when the client stream is already complete. Whatever input
+    /// is still buffered (an incomplete event) is dropped.
+    mutating func fail(_ error: NError, into out: inout [UInt8])
     mutating func takeWarnings() -> [String]
 }
 
@@ -53,6 +58,14 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
         try decoder.finish(into: &events)
         flush(into: &out)
         encoder.finish(into: &out)
+    }
+
+    /// The encoder has written exactly what the client has (events a failing decoder left
+    /// behind were never encoded), so its error event continues the stream where it stands.
+    mutating func fail(_ error: NError, into out: inout [UInt8]) {
+        events.removeAll(keepingCapacity: false)
+        parser = SSEParser()
+        encoder.encode(.error(error), into: &out)
     }
 
     private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) throws(TranslateError) {

@@ -74,6 +74,30 @@ http {{
             proxy_read_timeout 1s;
         }}
 
+        # OpenAI Responses clients on the Chat upstream (the fault tests).
+        location = /v1/responses {{
+            apxlate on;
+            apxlate_from openai-responses;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+        }}
+
+        location = /stall/v1/responses {{
+            apxlate on;
+            apxlate_from openai-responses;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+            proxy_read_timeout 1s;
+        }}
+
         # Claude Code's token counting, answered by nginx itself.
         location = /v1/messages/count_tokens {{
             apxlate_count_tokens;

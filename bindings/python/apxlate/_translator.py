@@ -513,6 +513,35 @@ class Stream:
                 lib.apx_output_free(_byref(out))
             return result
 
+    def fail(self, status, message):
+        """The host gives up on the upstream (it broke, timed out, or feed() raised): returns the
+        bytes that end the client stream with an error in its format (Anthropic `error` event,
+        Chat error chunk, Responses `error` + `response.failed`), after anything still pending.
+        `status` picks the error kind (502 upstream broken, 504 timeout, ...). Works in any state;
+        a stream that already ended gets b""."""
+        message = _raw_bytes(message, "message")
+        with self._lock:
+            h = self._h
+            if h is None:
+                raise ValueError("stream is closed")
+            if not hasattr(lib, "apx_stream_fail"):
+                raise NotImplementedError("this libapxlate has no apx_stream_fail")
+            status = lib.apx_stream_fail(h, int(status), message, len(message), _byref(self._err))
+            if status:
+                raise _exception(status, self._err)
+            out = self._feed_out
+            status = lib.apx_stream_feed(h, None, 0, 0, _byref(out), _byref(self._err))
+            if status:
+                raise _exception(status, self._err)
+            try:
+                n = out.len
+                result = _string_at(out.data, n) if n else b""
+                if out.warnings_len:
+                    self.warnings.extend(_warnings(out))
+            finally:
+                lib.apx_output_free(_byref(out))
+            return result
+
     def translate(self, chunks):
         """Yields the translation of each chunk of an iterable, then that of the end."""
         for chunk in chunks:
