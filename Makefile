@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test bench install clean swift-test python-test c-test
+.PHONY: all lib bin test bench install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -34,6 +34,22 @@ test: all
 bench: all
 	bash Tests/bench/run.sh
 
+# libFuzzer targets (Tests/fuzz/README.md): `make fuzz` is the short run CI does (replay the
+# regression files, then FUZZ_SECONDS per target); `make fuzz-long` the campaign, going on past
+# crashes (saved in build/fuzz-long/artifacts); `make fuzz-report` its table.
+FUZZ_SECONDS ?= 15
+FUZZ_LONG_SECONDS ?= 3600
+FUZZ_WORKERS ?= 2
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Tests/fuzz/run.sh
+
+fuzz-long:
+	FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) FUZZ_PARALLEL=$(FUZZ_WORKERS) FUZZ_FORK=1 FUZZ_NICE=19 \
+	  FUZZ_OUT=$(CURDIR)/build/fuzz-long bash Tests/fuzz/run.sh
+
+fuzz-report:
+	python3 Tests/fuzz/report.py build/fuzz-long
+
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
 	install -m 0755 build/lib/libapxlate.so $(PREFIX)/lib/libapxlate.so
@@ -41,4 +57,4 @@ install: all
 	install -m 0755 build/bin/apxlate $(PREFIX)/bin/apxlate
 
 clean:
-	rm -rf build .build-lib .build-host
+	rm -rf build .build-lib .build-host .build-fuzz

@@ -23,6 +23,7 @@ suite "fault-injection tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" APXLATE_
   "$PY" -m pytest -q -p no:cacheprovider Tests/faults
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
+suite "fuzz targets (regressions + ${FUZZ_SECONDS:-15}s each)" bash Tests/fuzz/run.sh
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"
