@@ -224,7 +224,7 @@ struct PassthroughPipe: StreamPipe {
         var pos = 0
         var events: [SSEEvent] = []
         while let e = try? p.next(in: bytes[...], at: &pos) { events.append(e) }
-        events += p.finish()
+        events += (try? p.finish()) ?? []
         guard let e = events.first(where: { $0.kind == .message && !$0.data.isEmpty }) else { return nil }
         return Parsed(event: e, json: try? JSONDocument.parse(e.data))
     }
