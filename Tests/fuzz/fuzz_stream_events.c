@@ -206,6 +206,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         put_event(&sse, &r, &table[k % count], framing & 0x80 ? framing : 0);
     }
 
+    static int dump = -1;
+    if (dump < 0) dump = getenv("FZ_DUMP") != NULL;
+    if (dump) fwrite(sse.p, 1, sse.n, stderr); /* FZ_DUMP=1: show the events built from the input */
+
     fz_stream_plan pl = {0};
     pl.t = fz_translator(flags & 3);
     pl.x = (flags & 4) ? fz_exchange(from, to, (flags >> 3) & 1) : NULL;

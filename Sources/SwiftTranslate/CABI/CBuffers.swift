@@ -36,13 +36,15 @@ enum CBuffers {
     }
 
     /// Copies UTF-8 into a fixed C char array, truncating at a character boundary, NUL-terminated.
+    /// An embedded NUL (a key or value of the input may hold one) becomes '?', else it would cut
+    /// the message short, down to an empty one.
     static func copyCString<T>(_ s: String, into tuple: inout T) {
         withUnsafeMutableBytes(of: &tuple) { raw in
             guard raw.count > 0 else { return }
             var n = min(s.utf8.count, raw.count - 1)
             let utf8 = Array(s.utf8)
             while n > 0 && n < utf8.count && (utf8[n] & 0xC0) == 0x80 { n -= 1 }
-            for i in 0..<n { raw[i] = utf8[i] }
+            for i in 0..<n { raw[i] = utf8[i] == 0 ? UInt8(ascii: "?") : utf8[i] }
             raw[n] = 0
         }
     }
