@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test bench install clean swift-test python-test c-test
+.PHONY: all lib bin test test-asan bench install clean swift-test python-test c-test
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -31,6 +31,11 @@ bin: lib
 test: all
 	bash Tests/run-all.sh
 
+# The C ABI, Go and nginx module tests under ASan + UBSan, against an instrumented library
+# (.build-asan, build/asan): Tests/asan/run.sh. `make test` runs it too (Tests/run-all.sh).
+test-asan:
+	bash Tests/asan/run.sh
+
 bench: all
 	bash Tests/bench/run.sh
 
@@ -41,4 +46,4 @@ install: all
 	install -m 0755 build/bin/apxlate $(PREFIX)/bin/apxlate
 
 clean:
-	rm -rf build .build-lib .build-host
+	rm -rf build .build-lib .build-host .build-asan .build-nginx-asan

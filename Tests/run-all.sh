@@ -21,6 +21,7 @@ suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapx
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
+suite "C ABI, go and nginx tests under ASan+UBSan" env PYTHON="$PY" bash Tests/asan/run.sh
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"
