@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make test-asan`: the C ABI tests, the Go binding tests and the nginx module tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Any report fails the run: UBSan is built with
-# -fno-sanitize-recover=all and both run with halt_on_error=1.
+# `make test-asan`: the C ABI tests, the Go binding tests, the nginx module tests and the Python
+# binding's tests under AddressSanitizer + UndefinedBehaviorSanitizer. Any report fails the run:
+# UBSan is built with -fno-sanitize-recover=all and both run with halt_on_error=1.
 #
 # What is instrumented:
 #  - the library itself: `swift build --sanitize address` (static stdlib, the release export
@@ -16,11 +16,12 @@
 # share one ASan runtime version (clang's static runtime in each test executable; nginx, which is
 # Debian's and not instrumented, gets libclang_rt.asan-x86_64.so through LD_PRELOAD).
 #
-# Leak checking: on for the C ABI tests and for every nginx process (LSan at exit); off for Go
-# 1.19, whose -asan mode neither scans the Go heap for references into C memory nor runs LSan at
-# exit (leaks there are the C ABI tests' and valgrind's job).
+# Leak checking: on for the C ABI tests and for nginx's master and workers (LSan at exit; see
+# lsan-nginx.supp); off for CPython, which does not free its heap at exit, and for Go 1.19, whose
+# -asan mode neither scans the Go heap for references into C memory nor runs LSan at exit (leaks
+# there are the C ABI tests' and valgrind's job).
 #
-# Usage: bash Tests/asan/run.sh [capi|go|nginx]...   (default: all three)
+# Usage: bash Tests/asan/run.sh [capi|go|nginx|python]...   (default: all four)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -75,14 +76,15 @@ run_nginx() {
   rm -rf "$logs"; mkdir -p "$logs"
   # Every nginx process (master, workers, `nginx -t`, `-s reload`) writes its reports to
   # $logs/report.<pid>; any file there fails the run, whatever pytest said (a worker that dies on
-  # a report is respawned by the master and a test may still pass).
+  # a report is respawned by the master and a test may still pass). The module is linked with
+  # -z nodelete like the library, so that leak reports can still name its frames at exit.
   APXLATE_NGINX_BUILD="$ROOT/.build-nginx-asan" APXLATE_LIB="$OUT/lib" APXLATE_INC="$OUT/include" \
     NGINX_CC="$CC_ASAN" NGINX_CC_OPT="-O1 $SAN" NGINX_LD_OPT="$SAN -fuse-ld=lld -Wl,-z,nodelete" \
     APXLATE_NGINX_PRELOAD="$RUNTIME" \
     ASAN_OPTIONS="$ASAN_BASE:detect_leaks=1:log_path=$logs/report" \
     LSAN_OPTIONS="suppressions=$ROOT/Tests/asan/lsan-nginx.supp:print_suppressions=0" \
     UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$logs/report" \
-    bash "$ROOT/bindings/nginx/test.sh"
+    PYTHON="$PY" bash "$ROOT/bindings/nginx/test.sh"
   local status=$?
   if compgen -G "$logs/report.*" >/dev/null; then
     echo "FAIL sanitizer reports from nginx processes:" >&2
@@ -93,8 +95,18 @@ run_nginx() {
   return $status
 }
 
+run_python() {
+  echo "--- Python binding tests (ctypes; runtime preloaded into python)"
+  # The binding's own tests only: the SDK tests import Rust extensions (jiter) that crash when
+  # the ASan runtime is preloaded.
+  LD_PRELOAD="$RUNTIME" ASAN_OPTIONS="$ASAN_BASE:detect_leaks=0" APXLATE_LIBRARY="$OUT/lib/libapxlate.so" \
+    "$PY" -m pytest -q -p no:cacheprovider "$ROOT"/Tests/python/test_binding*.py
+}
+
 mkdir -p "$OUT"
-parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(capi go nginx)
+PY=${PYTHON:-python3}
+[ -z "${PYTHON:-}" ] && [ -x "$ROOT/.venv-ci/bin/python" ] && PY="$ROOT/.venv-ci/bin/python"
+parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(capi go nginx python)
 build_library || exit 1
 failed=()
 for p in "${parts[@]}"; do
@@ -102,7 +114,8 @@ for p in "${parts[@]}"; do
     capi) run_capi || failed+=(capi) ;;
     go) run_go || failed+=(go) ;;
     nginx) run_nginx || failed+=(nginx) ;;
-    *) echo "unknown part $p (capi, go, nginx)" >&2; exit 2 ;;
+    python) run_python || failed+=(python) ;;
+    *) echo "unknown part $p (capi, go, nginx, python)" >&2; exit 2 ;;
   esac
 done
 [ ${#failed[@]} -eq 0 ] && { echo "asan: ${parts[*]} clean"; exit 0; }
