@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test bench install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
+.PHONY: all lib bin test test-asan bench install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -30,6 +30,11 @@ bin: lib
 
 test: all
 	bash Tests/run-all.sh
+
+# The C ABI, Go and nginx module tests under ASan + UBSan, against an instrumented library
+# (.build-asan, build/asan): Tests/asan/run.sh. `make test` runs it too (Tests/run-all.sh).
+test-asan:
+	bash Tests/asan/run.sh
 
 bench: all
 	bash Tests/bench/run.sh
@@ -57,4 +62,4 @@ install: all
 	install -m 0755 build/bin/apxlate $(PREFIX)/bin/apxlate
 
 clean:
-	rm -rf build .build-lib .build-host .build-fuzz
+	rm -rf build .build-lib .build-host .build-fuzz .build-asan .build-nginx-asan

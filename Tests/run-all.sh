@@ -24,6 +24,7 @@ suite "fault-injection tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" APXLATE_
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
 suite "fuzz targets (regressions + ${FUZZ_SECONDS:-15}s each)" bash Tests/fuzz/run.sh
+suite "C ABI, go and nginx tests under ASan+UBSan" env PYTHON="$PY" bash Tests/asan/run.sh
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"

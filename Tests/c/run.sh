@@ -25,16 +25,18 @@ fi
 # valgrind memcheck: any error or any definite, indirect or possible leak fails the run, except
 # the Swift runtime's one-time allocations listed (and explained) in valgrind.supp. Those
 # suppressions name functions, so memcheck runs against the unstripped copy of the library that
-# `make lib` leaves in .build-lib/<config>/, after checking it has the same build id (same link).
+# `make lib` leaves in .build-lib/<config>/: the one with the same build id (the same link).
 # Without valgrind the test runs natively, except in CI (CI=true), where that is a failure.
 run_valgrind() {
-  local dbg="${APX_UNSTRIPPED_LIB:-$ROOT/.build-lib/${CONFIG:-release}/libapxlate.so}"
   build_id() { readelf -n "$1" 2>/dev/null | awk '/Build ID/ { print $3 }'; }
-  local want got
-  want="$(build_id "$LIB")"; got="$( [ -f "$dbg" ] && build_id "$dbg" || true)"
-  if [ -z "$want" ] || [ "$want" != "$got" ]; then
-    echo "FAIL valgrind needs the unstripped library of this build ($dbg, build id ${want:-none}," \
-      "found ${got:-none}): run make lib" >&2
+  local want dbg="" c
+  want="$(build_id "$LIB")"
+  for c in ${APX_UNSTRIPPED_LIB:-} "$ROOT"/.build-lib/*/libapxlate.so "$ROOT"/.build-lib/*/*/libapxlate.so; do
+    if [ -n "$want" ] && [ -f "$c" ] && [ "$(build_id "$c")" = "$want" ]; then dbg=$c; break; fi
+  done
+  if [ -z "$dbg" ]; then
+    echo "FAIL valgrind needs the unstripped library of this build (build id ${want:-none}) in" \
+      ".build-lib/ or APX_UNSTRIPPED_LIB: run make lib" >&2
     return 1
   fi
   LD_LIBRARY_PATH="$(dirname "$dbg")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
