@@ -104,7 +104,9 @@ public final class Translator: Sendable {
     }
 
     public func translateError(exchange: Exchange?, from: Format, to: Format, status: Int, body: [UInt8]) -> Output {
-        if from == to {
+        // Same format: the upstream's error body as it is, when it is one (a JSON object with an
+        // `error` object); anything else (an HTML page, nothing, garbage) is rebuilt like any error.
+        if from == to, let doc = try? JSONDocument.parse(body), let e = doc.root["error"], e.isObject {
             return Output(body: body, warnings: [], status: status)
         }
         let error = codec(for: from).decodeError(status: status, body: body)
