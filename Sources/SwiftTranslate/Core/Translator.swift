@@ -131,8 +131,12 @@ public final class Translator: Sendable {
     /// An error body larger than `limits.max_body_bytes` is not parsed: the client gets the
     /// generic message for the status.
     public func translateError(exchange: Exchange?, from: Format, to: Format, status: Int, body: [UInt8]) -> Output {
-        if from == to {
-            // Any int32 may come through the C ABI: a client gets an HTTP status, or 502.
+        // Same format: the upstream's error body as it is, when it is one (a JSON object with an
+        // `error` object); anything else (an HTML page, nothing, garbage, an oversized body) is
+        // rebuilt like any error. Any int32 may come through the C ABI: a client gets an HTTP
+        // status, or 502.
+        if from == to, body.count <= config.maxBodyBytes, let doc = try? JSONDocument.parse(body),
+           let e = doc.root["error"], e.isObject {
             return Output(body: body, warnings: [], status: (100...599).contains(status) ? status : 502)
         }
         let error = codec(for: from).decodeError(status: status, body: body.count <= config.maxBodyBytes ? body : [])

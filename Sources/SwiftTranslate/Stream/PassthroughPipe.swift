@@ -40,26 +40,62 @@ struct PassthroughPipe: StreamPipe {
     /// An event left without its blank line at the end is sent (completed) when its data is whole
     /// (JSON or `[DONE]`: an upstream that omits the last blank line); data cut short means the
     /// upstream broke off inside the event: an error (APX_ERR_STREAM), then `fail` ends the stream.
+    /// Then the stream must have reached its format's end (Anthropic `message_stop`, Responses
+    /// `response.completed`/`incomplete`/`failed`, an error event; Chat `[DONE]`, which is added
+    /// when the last chunk finished the answer): else the upstream stopped early, an error too.
     mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
-        guard let clientModel else {
-            guard !held.isEmpty else { return }
-            let tail = held
+        if let clientModel {
+            for event in try parser.finish() {
+                if event.kind == .message && !event.data.isEmpty {
+                    try Self.checkWhole(Parsed(event: event, json: try? JSONDocument.parse(event.data)))
+                }
+                write(event, clientModel, into: &out)
+            }
+        } else if !held.isEmpty {
+            var tail = held
             held = []
-            if let p = Self.parse(tail) { try Self.checkWhole(p) }
-            out.append(contentsOf: tail)
-            switch tail.last {
-            case Self.LF: out.append(Self.LF)
-            case Self.CR: out.append(contentsOf: [Self.CR, Self.LF])
-            default: out.append(contentsOf: [Self.LF, Self.LF])
+            // without a data event it is a comment or bytes that are not SSE: dropped
+            if let p = Self.parse(tail) {
+                try Self.checkWhole(p)
+                switch tail.last {
+                case Self.LF: tail.append(Self.LF)
+                case Self.CR: tail.append(contentsOf: [Self.CR, Self.LF])
+                default: tail.append(contentsOf: [Self.LF, Self.LF])
+                }
+                send(tail[...], into: &out)
             }
-            return
         }
-        for event in try parser.finish() {
-            if event.kind == .message && !event.data.isEmpty {
-                try Self.checkWhole(Parsed(event: event, json: try? JSONDocument.parse(event.data)))
+        try checkEnded(into: &out)
+    }
+
+    private mutating func checkEnded(into out: inout [UInt8]) throws(TranslateError) {
+        let last = Self.parse(lastEvent)
+        let type = last.flatMap(Self.type)
+        switch format {
+        case .anthropic:
+            if type == "message_stop" || type == "error" { return }
+        case .openaiResponses:
+            if type == "response.completed" || type == "response.incomplete" || type == "response.failed" || type == "error" { return }
+        case .openaiChat:
+            guard let last, let root = last.json?.root else {
+                if last?.isDone == true { return }
+                break
             }
-            write(event, clientModel, into: &out)
+            if root["error"] != nil { return }
+            var finished = false
+            if let choices = root["choices"] {
+                for choice in choices.elements {
+                    if let r = choice["finish_reason"], !r.isNull { finished = true }
+                }
+            }
+            if finished || root["usage"].map({ !$0.isNull }) == true {
+                SSEWriter.done(into: &out)
+                lastEvent = Array("data: [DONE]\n\n".utf8)
+                return
+            }
         }
+        throw TranslateError(.stream, lastEvent.isEmpty ? "the upstream stream ended before sending any event"
+                                                        : "the upstream stream ended before its last event")
     }
 
     private static func checkWhole(_ p: Parsed) throws(TranslateError) {
