@@ -148,25 +148,33 @@ def test_wrong_key_is_refused_before_the_body(keyed, anthropic_mock):
 
 
 def test_unauthenticated_bodies_are_not_held(keyed):
-    """20 clients with the wrong key each push 10 MB: the proxy's memory stays where it was."""
+    """20 clients with the wrong key each push 10 MB (all but the last byte, so that nothing is
+    complete): the proxy's memory stays where it was."""
     before = rss_kb(keyed.proc.pid)
+    size = 10 * 1024 * 1024
+    sent = threading.Barrier(21, timeout=30)
+    release = threading.Event()
     statuses = []
 
     def client():
         s = connect(keyed.port, timeout=10)
         try:
-            s.sendall(head(key="wrong", length=10 * 1024 * 1024) + b"x" * (10 * 1024 * 1024))
+            s.sendall(head(key="wrong", length=size) + b"x" * (size - 1))
         except OSError:
             pass  # the proxy answered and stopped reading: expected
+        sent.wait()
         statuses.append(status_of(read_until_closed(s, 10)))
+        release.wait(30)
         s.close()
 
     threads = [threading.Thread(target=client) for _ in range(20)]
     for t in threads:
         t.start()
+    sent.wait()
+    grown_mb = (rss_kb(keyed.proc.pid) - before) / 1024
+    release.set()
     for t in threads:
         t.join(30)
-    grown_mb = (rss_kb(keyed.proc.pid) - before) / 1024
     assert grown_mb < 40, f"RSS grew {grown_mb:.0f} MB for bodies nobody authenticated"
     assert statuses.count(401) >= 18, statuses  # a reset may beat the answer on a few
 
