@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test bench install clean swift-test python-test c-test
+.PHONY: all lib bin test bench bench-load install clean swift-test python-test c-test
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -33,6 +33,10 @@ test: all
 
 bench: all
 	bash Tests/bench/run.sh
+
+# 5,000 concurrent streams through `apxlate serve`, two rounds, then a 100,000-request soak.
+bench-load: all
+	$${PYTHON:-python3} Tests/load/run.py --check
 
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
