@@ -2,13 +2,14 @@
 
 Starts Tests/load/upstream.py (a canned OpenAI Chat stream, one event every --gap s) and the proxy
 (APXLATE_BIN), then, from one asyncio process with raw sockets:
-  - rounds: --streams Anthropic clients stream /v1/messages at once (translated to Chat
+  - rounds (after a warm-up round of the same size): --streams Anthropic clients stream /v1/messages at once (translated to Chat
     upstream). The upstream holds every stream after its first event until all of them are open,
     so the proxy's RSS and descriptors are measured with all streams active; then they finish.
     Every stream must be complete and valid: the Anthropic event sequence message_start,
     content_block_start, content_block_delta..., content_block_stop, message_delta, message_stop,
     with the canned text and stop_reason end_turn.
-  - soak: --soak requests over --soak-concurrency kept-alive connections, RSS noted on the way.
+  - soak (first, on a fresh proxy): --soak requests over --soak-concurrency kept-alive
+    connections, RSS noted at 10%, 50% and 100% of them.
 Prints a table; with --check, fails on any failed stream, descriptor growth between rounds,
 or RSS growth beyond the given bounds.
 """
@@ -302,6 +303,22 @@ async def amain(a):
         print(f"proxy pid {pid}, upstream port {load.up_port}; events/stream {a.events}, gap {a.gap}s", flush=True)
         idle_rss = rss_kb(pid)
         print(f"idle proxy: RSS {mb(idle_rss)}, fds {fds(pid)}", flush=True)
+        if a.soak:  # first, on a fresh heap: a leak cannot hide in memory freed by the rounds
+            marks = sorted({m for m in (a.soak // 10, a.soak // 2, a.soak) if m > 0})
+            s = await load.soak(a.soak, a.soak_concurrency, set(marks))
+            at = ", ".join(f"{m}: {mb(s['rss_at'].get(m, 0))}" for m in marks)
+            print(f"soak: {s['requests']} requests over {a.soak_concurrency} connections, failed {s['failed']}, "
+                  f"RSS start {mb(s['rss_start'])}, at {at}, end {mb(s['rss_end'])}, fds end {s['fds_end']}, "
+                  f"{s['duration_s']:.1f}s ({s['rate']:.0f} req/s, proxy CPU {s['cpu_ms_per_request']:.2f} ms per request)",
+                  flush=True)
+            for f in s["failures"]:
+                print("   failure:", f)
+            if s["failed"]:
+                problems.append(f"soak: {s['failed']} failed")
+            first, last = s["rss_at"].get(marks[0], 0), s["rss_at"].get(marks[-1], 0)
+            if (last - first) / 1024 > a.max_soak_growth_mb:
+                problems.append(f"soak RSS grew {(last - first) / 1024:.1f} MB from {marks[0]} to {marks[-1]} requests "
+                                f"(bound {a.max_soak_growth_mb})")
         # Warm-up at full size: the heap reaches its working size and curl's connection cache fills.
         w = await load.round(a.streams, idle_rss)
         print(f"warm-up: {w['completed']}/{a.streams} completed, RSS peak {mb(w['rss_peak'])}, "
@@ -335,22 +352,6 @@ async def amain(a):
                   f"({grown:+.1f} MB, bound {bound:.1f}); fds {r1['fds_after']} -> {r2['fds_after']}", flush=True)
             if grown > bound:
                 problems.append(f"RSS grew {grown:.1f} MB between rounds (bound {bound:.1f})")
-        if a.soak:
-            marks = sorted({m for m in (a.soak // 10, a.soak // 2, a.soak) if m > 0})
-            s = await load.soak(a.soak, a.soak_concurrency, set(marks))
-            at = ", ".join(f"{m}: {mb(s['rss_at'].get(m, 0))}" for m in marks)
-            print(f"soak: {s['requests']} requests over {a.soak_concurrency} connections, failed {s['failed']}, "
-                  f"RSS start {mb(s['rss_start'])}, at {at}, end {mb(s['rss_end'])}, fds end {s['fds_end']}, "
-                  f"{s['duration_s']:.1f}s ({s['rate']:.0f} req/s, proxy CPU {s['cpu_ms_per_request']:.2f} ms per request)",
-                  flush=True)
-            for f in s["failures"]:
-                print("   failure:", f)
-            if s["failed"]:
-                problems.append(f"soak: {s['failed']} failed")
-            first, last = s["rss_at"].get(marks[0], 0), s["rss_at"].get(marks[-1], 0)
-            if (last - first) / 1024 > a.max_soak_growth_mb:
-                problems.append(f"soak RSS grew {(last - first) / 1024:.1f} MB from {marks[0]} to {marks[-1]} requests "
-                                f"(bound {a.max_soak_growth_mb})")
         if load.proxy.poll() is not None:
             problems.append(f"the proxy exited with {load.proxy.returncode}")
     finally:
