@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test test-asan bench install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
+.PHONY: all lib bin test test-asan bench bench-load install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -54,6 +54,10 @@ fuzz-long:
 
 fuzz-report:
 	python3 Tests/fuzz/report.py build/fuzz-long
+
+# 5,000 concurrent streams through `apxlate serve`, two rounds, then a 100,000-request soak.
+bench-load: all
+	$${PYTHON:-python3} Tests/load/run.py --check
 
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin

@@ -21,6 +21,8 @@ suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapx
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
 suite "fault-injection tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" \
   "$PY" -m pytest -q -p no:cacheprovider Tests/faults
+suite "load test (small)" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" Tests/load/run.py --check \
+  --streams 300 --events 6 --gap 0.1 --soak 3000 --soak-concurrency 50 --max-soak-growth-mb 2
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
 suite "fuzz targets (regressions + ${FUZZ_SECONDS:-15}s each)" bash Tests/fuzz/run.sh
