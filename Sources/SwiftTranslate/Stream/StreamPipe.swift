@@ -67,7 +67,7 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
             do {
                 doc = try JSONDocument.parse(event.data)
             } catch {
-                let at = error.offset >= 0 ? event.offset + error.offset : event.offset
+                let at = error.offset >= 0 ? event.offset + error.offset : event.offset // offsets of bytes received: far below Int.max
                 throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
             }
             do {
