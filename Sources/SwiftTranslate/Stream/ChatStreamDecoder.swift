@@ -63,6 +63,8 @@ struct ChatStreamDecoder: StreamDecoder {
     private var heldThinking: [UInt8] = []
     private var heldText: [UInt8] = []
     private var usage: NUsage? = nil
+    /// Bytes of streamed text and arguments (for estimated usage). Counted with &+=: bytes that
+    /// actually arrived, so it cannot reach Int.max.
     private var outputBytes = 0
     private var chunkID = ""
     private var warnings: [String] = []

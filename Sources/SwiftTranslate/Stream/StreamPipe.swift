@@ -81,7 +81,7 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
             do {
                 doc = try JSONDocument.parse(event.data)
             } catch {
-                let at = error.offset >= 0 ? event.offset + error.offset : event.offset
+                let at = error.offset >= 0 ? event.offset + error.offset : event.offset // offsets of bytes received: far below Int.max
                 if error.status == .limit {
                     // too deep: a limit, not a malformed stream (the offset is the stream's)
                     throw TranslateError(.limit, "upstream event data at byte \(event.offset): \(error.message) of the event (stream byte \(at))", offset: at)

@@ -108,6 +108,7 @@ enum AnthropicResponseEncoder {
         return s
     }
 
+    /// Sizes of strings in memory plus small constants per part: &+= cannot wrap in practice.
     private static func estimatedSize(_ content: [NPart]) -> Int {
         var n = 0
         for p in content {
