@@ -165,7 +165,7 @@ typedef struct apx_translator apx_translator;
  *     Responses upstream (offset = the event adding one too many).
  *   - A JSON text of 4 GiB or more (internal: 32-bit offsets), whatever the configuration.
  * Memory: a one-shot translation peaks at about 2x the body for a body of one large string (the
- * library's copy of the input, then the decoded text and the output) and at 6-11x for a body of
+ * library's copy of the input, then the decoded text and the output) and at 5-9x for a body of
  * millions of tiny values (the parse tape and the decoded model); see README "Configuration".
  */
 apx_status apx_translator_new(const uint8_t *config, size_t config_len,

@@ -71,7 +71,7 @@ import Testing
 
     @Test func tapeNodesAreCompact() {
         // 40 bytes a node before: the tape was 5x the size of a body of small values.
-        #expect(MemoryLayout<JSONNode>.stride <= 20)
+        #expect(MemoryLayout<JSONNode>.stride <= 16)
     }
 
     // MARK: body size

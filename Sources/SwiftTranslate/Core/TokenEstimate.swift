@@ -21,6 +21,8 @@ public enum TokenEstimate {
         return fixed + (bytes + 3) / 4
     }
 
+    /// Recurses into tool results only, at most twice deep: the decoders put text, images,
+    /// documents and opaque blocks inside a tool result, never another tool result.
     private static func count(_ p: NPart, _ bytes: inout Int, _ fixed: inout Int) {
         switch p {
         case .text(let t): bytes += t.text.utf8.count

@@ -39,10 +39,11 @@ public enum JSONKind: UInt8, Sendable {
     case object, array, string, number, `true`, `false`, null
 }
 
-/// One tape entry. For containers, `next` is the index just past the whole subtree and `count`
-/// the number of members/elements; for strings, `start..<end` excludes the quotes.
+/// One tape entry. For containers, `next` is the index just past the whole subtree (the number
+/// of members/elements is counted on demand, `JSONValue.count`); for strings, `start..<end`
+/// excludes the quotes.
 ///
-/// Offsets and indices are stored as UInt32 (20 bytes a node instead of 40: the tape is the
+/// Offsets and indices are stored as UInt32 (16 bytes a node instead of 40: the tape is the
 /// largest structure of a document made of many small values). `JSONDocument.parse` refuses
 /// input of `maxBytes` or more, and a document has at most one node per input byte plus one,
 /// so every value fits.
@@ -53,15 +54,13 @@ struct JSONNode {
     private var start32: UInt32
     private var end32: UInt32
     private var next32: UInt32
-    private var count32: UInt32
 
-    init(kind: JSONKind, escaped: Bool, start: Int, end: Int, next: Int, count: Int) {
+    init(kind: JSONKind, escaped: Bool, start: Int, end: Int, next: Int) {
         self.kind = kind
         self.escaped = escaped
         start32 = UInt32(truncatingIfNeeded: start)
         end32 = UInt32(truncatingIfNeeded: end)
         next32 = UInt32(truncatingIfNeeded: next)
-        count32 = UInt32(truncatingIfNeeded: count)
     }
 
     var start: Int { Int(start32) }
@@ -72,9 +71,5 @@ struct JSONNode {
     var next: Int {
         get { Int(next32) }
         set { next32 = UInt32(truncatingIfNeeded: newValue) }
-    }
-    var count: Int {
-        get { Int(count32) }
-        set { count32 = UInt32(truncatingIfNeeded: newValue) }
     }
 }

@@ -21,8 +21,21 @@ public struct JSONValue: @unchecked Sendable {
         return doc.bytes[n.start..<n.end]
     }
 
-    /// Number of members (object) or elements (array); 0 for scalars.
-    public var count: Int { node.count }
+    /// Number of members (object) or elements (array); 0 for scalars. Counted by skipping over
+    /// the children (the tape does not store it).
+    public var count: Int {
+        let nodes = doc.nodes
+        let n = nodes[index]
+        guard n.kind == .object || n.kind == .array else { return 0 }
+        let step = n.kind == .object ? 1 : 0 // a member is a key node, then its value
+        var c = 0
+        var i = index + 1
+        while i < n.next {
+            i = nodes[i + step].next
+            c += 1
+        }
+        return c
+    }
 
     // MARK: scalars
 
