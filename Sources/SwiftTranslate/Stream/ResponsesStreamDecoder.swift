@@ -112,7 +112,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
             let stop = ResponsesStatus.decode(status: type == "response.completed" ? "completed" : "incomplete",
                                               incompleteReason: reason, hasToolCalls: sawToolCall) ?? .endTurn
             var usage: NUsage? = nil
-            if let u = r?["usage"], u.isObject { usage = ResponsesUsage.decode(u) }
+            if let u = r?["usage"], u.isObject { usage = try ResponsesUsage.decode(u, path: "response.usage") }
             end(stop, usage: usage, into: &out)
         case "response.failed", "response.cancelled":
             let r = json["response"]
@@ -234,9 +234,11 @@ struct ResponsesStreamDecoder: StreamDecoder {
         emit(k, .textDelta(t), into: &out)
     }
 
-    /// Summary part s is part s; raw reasoning content part c is part 1000 + c.
+    /// Summary part s is part s; raw reasoning content part c is part 2^32 + c. Indexes come from
+    /// the upstream: pinned to 0...Int32.max, so the two ranges never meet and nothing wraps.
     private func thinkingPart(_ json: JSONValue, _ type: String) -> Int {
-        type.hasPrefix("response.reasoning_text") ? 1000 &+ (json["content_index"]?.int ?? 0) : (json["summary_index"]?.int ?? 0)
+        func index(_ key: String) -> Int { Swift.min(Swift.max(json[key]?.int ?? 0, 0), Int(Int32.max)) }
+        return type.hasPrefix("response.reasoning_text") ? (1 << 32) + index("content_index") : index("summary_index")
     }
 
     /// Thinking text of one part; parts are separated by a blank line, as in one-shot responses.

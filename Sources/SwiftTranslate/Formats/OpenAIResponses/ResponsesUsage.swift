@@ -20,12 +20,6 @@ enum ResponsesUsage {
         return n
     }
 
-    /// For a caller that cannot fail (the Responses stream decoder, which should move to the
-    /// throwing form): usage that is not made of counts is reported as zeros.
-    static func decode(_ u: JSONValue) -> NUsage {
-        (try? decode(u, path: "usage")) ?? NUsage()
-    }
-
     static func write(_ w: inout JSONWriter, _ u: NUsage) {
         w.beginObject()
         w.field("input_tokens", u.input)
