@@ -42,13 +42,15 @@ struct ConfigNode {
     }
 
     private func expected(_ what: String) -> ConfigError {
-        var hint = ""
-        if what == "a string", case .scalar = node, tagName != .null { hint = " (quote it to make it a string)" }
-        return error("expected \(what), got \(kind)\(hint)")
+        error("expected \(what), got \(kind)")
     }
 
     func string() throws(ConfigError) -> String {
-        guard case .scalar(let s) = node, tagName == .str else { throw expected("a string") }
+        guard case .scalar(let s) = node, tagName == .str else {
+            var e = expected("a string")
+            if case .scalar = node, tagName != .null { e.message += " (quote it to make it a string)" }
+            throw e
+        }
         return s.string
     }
 
@@ -74,19 +76,28 @@ struct ConfigNode {
         return seq.enumerated().map { ConfigNode(node: $1, path: "\(path)[\($0)]", file: file) }
     }
 
-    /// A mapping's entries in file order; keys are scalars, taken as text.
+    /// A mapping's entries in file order; keys are scalars, taken as text. A YAML merge key
+    /// (`<<: *defaults`) adds the keys of the mapping(s) it names that are not given here.
     func entries() throws(ConfigError) -> [(key: String, value: ConfigNode)] {
         guard case .mapping(let m) = node else { throw expected("a mapping") }
         var out: [(key: String, value: ConfigNode)] = []
+        var merged: [(key: String, value: ConfigNode)] = []
         var seen: Set<String> = []
         for (k, v) in m {
+            let keyNode = ConfigNode(node: k, path: path, file: file)
             guard case .scalar(let ks) = k else {
-                throw ConfigError(file: file, mark: k.mark, path: path, message: "a key must be a plain word, got \(ConfigNode(node: k, path: path, file: file).kind)")
+                throw ConfigError(file: file, mark: k.mark, path: path, message: "a key must be a plain word, got \(keyNode.kind)")
+            }
+            if keyNode.tagName == .merge {
+                let sources = if case .sequence(let list) = v { Array(list) } else { [v] }
+                for source in sources { merged += try ConfigNode(node: source, path: path, file: file).entries() }
+                continue
             }
             let value = child(ks.string, v, keyMark: k.mark)
             guard seen.insert(ks.string).inserted else { throw value.error("duplicate key", atKey: true) }
             out.append((ks.string, value))
         }
+        for entry in merged where seen.insert(entry.key).inserted { out.append(entry) }
         return out
     }
 

@@ -100,20 +100,24 @@ def test_missing_file_names_it(make_proxy, tmp_path):
 
 def test_mixed_case_models_route_by_family(make_proxy, openai_mock, anthropic_mock):
     """`family: Haiku` takes CLAUDE-HAIKU-4-5, `family: opus` takes Claude-Opus-4-1, and the
-    translator's own mapping on the `*` route sends My-SONNET to the middle model."""
+    translator's own mapping on the `*` route sends My-SONNET to the middle model. (The haiku
+    upstream is built with a YAML merge key.)"""
     p = make_proxy(f"""
 upstreams:
-  openai:
+  openai: &openai
     base_url: {openai_mock.base_url}
     format: openai-chat
     api_key: k1
+  openai-small:
+    <<: *openai
+    api_key: k3
   anthropic:
     base_url: {anthropic_mock.base_url}
     format: anthropic
     api_key: k2
 routes:
   - family: Haiku
-    upstream: openai
+    upstream: openai-small
     model: gpt-small-by-family
   - family: opus
     upstream: anthropic
@@ -130,4 +134,5 @@ routes:
     r = c.messages.create(model="My-SONNET", max_tokens=10, messages=MSG)
     assert r.content[0].text == "middle" and r.model == "My-SONNET"
     assert [q.json["model"] for q in openai_mock.requests] == ["gpt-small-by-family", "gpt-middle"]
+    assert [q.headers["authorization"] for q in openai_mock.requests] == ["Bearer k3", "Bearer k1"]
     assert [q.json["model"] for q in anthropic_mock.requests] == ["claude-opus-upstream"]
