@@ -290,7 +290,10 @@ apx_status apx_stream_feed(apx_stream *stream, const uint8_t *data, size_t data_
  *   Chat:      a `data: {"error":{...}}` chunk, no `[DONE]` (the openai SDK raises on it);
  *   Responses: an `error` event (type, code, message, param, sequence_number), then
  *              `response.failed` with the response (status "failed", the error), sequence
- *              numbers continuing the stream's and open items closed first.
+ *              numbers continuing the stream's; a translated stream closes its open items
+ *              first (a same-format passthrough repeats the upstream's response id and model).
+ * Same format on both sides, a stream must reach its format's last event (message_stop, [DONE]
+ * or a finished Chat chunk, response.completed...): ending before it is APX_ERR_STREAM.
  * Works in any state: before any byte (then the opening events come first where the format
  * needs them: Responses `response.created`), mid-stream (an incomplete upstream event is
  * dropped, never half-sent), and after an error (APX_ERR_STREAM ...) without a reset. A stream

@@ -29,7 +29,7 @@ import Testing
     @Test func rawPassthroughIsByteFaithfulWhereverTheInputIsSplit() throws {
         let input = Array("event: a\r\ndata: {\"x\":1}\r\n\r\n: ping\n\ndata: {\"y\":2}\r\rdata: [DONE]\n\n".utf8)
         for cut in 0...input.count {
-            var t = try #require(Self.translator(.anthropic, .anthropic))
+            var t = try #require(Self.translator(.openaiChat, .openaiChat))
             var out: [UInt8] = []
             try t.feed(input[..<cut], into: &out)
             try t.feed(input[cut...], into: &out)

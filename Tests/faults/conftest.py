@@ -13,16 +13,14 @@ import http.client
 import re
 import shutil
 import socket
-import ssl
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.request
 
 import pytest
 
-from fault_upstream import FaultUpstream, GarbageTLS
+from fault_upstream import FaultUpstream, GarbageTLS, UntrustedTLS
 
 BINARY = os.environ.get("APXLATE_BIN", os.path.join(ROOT, "build", "bin", "apxlate"))
 SECRET = "sk-fault-upstream-SECRET-4242"
@@ -37,37 +35,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class UntrustedTLS:
-    """A TLS server whose self-signed certificate the proxy does not trust."""
-
-    def __init__(self, tmp):
-        key, cert = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                        "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
-        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.ctx.load_cert_chain(cert, key)
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            try:
-                c.settimeout(2)
-                self.ctx.wrap_socket(c, server_side=True).close()
-            except (OSError, ssl.SSLError):
-                c.close()
-
-    def close(self):
-        self.sock.close()
 
 
 class Proxy:

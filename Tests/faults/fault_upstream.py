@@ -14,7 +14,10 @@ per scenario, how each connection ended, so tests can check the proxy let go of 
 import asyncio
 import itertools
 import json
+import os
 import socket
+import ssl
+import subprocess
 import struct
 import threading
 import time
@@ -172,16 +175,15 @@ class FaultUpstream:
         return "done"
 
 
-class GarbageTLS:
-    """Answers a TLS ClientHello with bytes that are not TLS."""
+class LoopbackServer:
+    """A thread accepting connections on 127.0.0.1 and handing each to `handle` (then closed)."""
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self):
         while True:
@@ -191,12 +193,34 @@ class GarbageTLS:
                 return
             try:
                 c.settimeout(2)
-                c.recv(4096)
-                c.sendall(b"HTTP/1.1 200 OK\r\nthis is not TLS at all\r\n\r\n" + bytes(range(256)))
-            except OSError:
+                self.handle(c)
+            except (OSError, ssl.SSLError):
                 pass
             finally:
                 c.close()
 
     def close(self):
         self.sock.close()
+
+
+class GarbageTLS(LoopbackServer):
+    """Answers a TLS ClientHello with bytes that are not TLS."""
+
+    def handle(self, c):
+        c.recv(4096)
+        c.sendall(b"HTTP/1.1 200 OK\r\nthis is not TLS at all\r\n\r\n" + bytes(range(256)))
+
+
+class UntrustedTLS(LoopbackServer):
+    """A TLS server whose self-signed certificate the proxy does not trust (needs openssl)."""
+
+    def __init__(self, tmp):
+        key, cert = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(cert, key)
+        super().__init__()
+
+    def handle(self, c):
+        self.ctx.wrap_socket(c, server_side=True).close()

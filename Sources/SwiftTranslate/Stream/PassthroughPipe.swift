@@ -110,7 +110,7 @@ struct PassthroughPipe: StreamPipe {
     /// Sends everything up to the last event end of `held + bytes`; keeps the rest.
     private mutating func forwardRaw(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         if held.isEmpty {
-            guard let end = Self.lastEventEnd(bytes, notBefore: bytes.startIndex) else {
+            guard let end = SSEEventEnds.last(in: bytes, notBefore: bytes.startIndex) else {
                 held.append(contentsOf: bytes)
                 return spillIfTooLong(into: &out)
             }
@@ -120,7 +120,7 @@ struct PassthroughPipe: StreamPipe {
         }
         let searchFrom = max(held.count - 3, 0)
         held.append(contentsOf: bytes)
-        guard let end = Self.lastEventEnd(held[...], notBefore: searchFrom) else { return spillIfTooLong(into: &out) }
+        guard let end = SSEEventEnds.last(in: held[...], notBefore: searchFrom) else { return spillIfTooLong(into: &out) }
         send(held[..<end], into: &out)
         held.removeFirst(end)
     }
@@ -134,12 +134,12 @@ struct PassthroughPipe: StreamPipe {
     /// `events` is whole events: sent, and its first and last data events remembered.
     private mutating func send(_ events: ArraySlice<UInt8>, into out: inout [UInt8]) {
         out.append(contentsOf: events)
-        if firstEvent == nil, let end = Self.firstEventEnd(events) { firstEvent = Array(events[..<end]) }
+        if firstEvent == nil, let end = SSEEventEnds.first(in: events) { firstEvent = Array(events[..<end]) }
         var stop = events.endIndex
         while stop > events.startIndex {
             var t = stop
             while t > events.startIndex, events[t - 1] == Self.LF || events[t - 1] == Self.CR { t -= 1 }
-            let start = Self.lastEventEnd(events[..<t], notBefore: events.startIndex) ?? events.startIndex
+            let start = SSEEventEnds.last(in: events[..<t], notBefore: events.startIndex) ?? events.startIndex
             if start < t, events[start] != UInt8(ascii: ":") {  // not a comment (keep-alive)
                 lastEvent = Array(events[start..<stop])
                 return
@@ -150,38 +150,6 @@ struct PassthroughPipe: StreamPipe {
 
     private static let LF: UInt8 = 0x0A
     private static let CR: UInt8 = 0x0D
-
-    /// Whether `b[..<p]` ends with a blank line (two line ends: LF, CR or CRLF each).
-    private static func isEventEnd(_ b: ArraySlice<UInt8>, _ p: Int) -> Bool {
-        guard p - 2 >= b.startIndex else { return false }
-        let q: Int
-        switch b[p - 1] {
-        case LF: q = b[p - 2] == CR ? p - 2 : p - 1
-        case CR: q = p - 1
-        default: return false
-        }
-        guard q - 1 >= b.startIndex else { return false }
-        return b[q - 1] == LF || b[q - 1] == CR
-    }
-
-    /// The end of the last complete event in `b` that ends at or after `notBefore`.
-    static func lastEventEnd(_ b: ArraySlice<UInt8>, notBefore: Int) -> Int? {
-        var p = b.endIndex
-        while p > notBefore {
-            if isEventEnd(b, p) { return p }
-            p -= 1
-        }
-        return nil
-    }
-
-    private static func firstEventEnd(_ b: ArraySlice<UInt8>) -> Int? {
-        var p = b.startIndex
-        while p < b.endIndex {
-            p += 1
-            if isEventEnd(b, p) { return p }
-        }
-        return nil
-    }
 
     // MARK: - model-restoring mode
 
