@@ -226,19 +226,17 @@ import Testing
         }
     }
 
-    /// Chat and Anthropic upstream streams reject a meaningless count with the event's offset
-    /// and the value's path. (The Responses stream decoder, owned elsewhere, still reads usage
-    /// leniently: a count it cannot take is reported as zero, never as a negative number.)
+    /// Every upstream stream rejects a meaningless count with the event's offset and the value's
+    /// path (Responses usage sits in the final event's `response`).
     @Test(arguments: 0..<directions.count)
     func meaninglessUsageInStreams(_ d: Int) {
         let (from, to) = Self.directions[d]
         for field in Self.usageFields(from) {
             for value in Self.notCounts {
-                let path = "usage." + field.joined(separator: ".")
+                let path = (from == .openaiResponses ? "response.usage." : "usage.") + field.joined(separator: ".")
                 do {
-                    let out = try Self.runStream(Self.streamBody(from, usage: Self.usage(from, field, value)), from, to)
-                    #expect(from == .openaiResponses, "\(from.name)→\(to.name) stream \(path) = \(value) was accepted")
-                    for p in Self.dataPayloads(out) { Self.checkTokenCounts(p.root, "\(path) = \(value)") }
+                    _ = try Self.runStream(Self.streamBody(from, usage: Self.usage(from, field, value)), from, to)
+                    Issue.record("\(from.name)→\(to.name) stream \(path) = \(value) was accepted")
                 } catch {
                     #expect(error.status == .stream && error.path == path && error.offset > 0, "\(path) = \(value): \(error)")
                 }

@@ -79,7 +79,7 @@ import Testing
     @Test func maxBodyBytesIsAValidatedConfigKey() throws {
         #expect(TranslatorConfig().maxBodyBytes == 64 << 20)
         #expect(try Self.config(#"{"limits":{"max_body_bytes":1000}}"#).maxBodyBytes == 1000)
-        #expect(throws: TranslateError(.config, "limits.max_body_bytes: expected a positive integer", path: "limits.max_body_bytes")) {
+        #expect(throws: TranslateError(.config, "limits.max_body_bytes: expected a positive integer, got 0", path: "limits.max_body_bytes")) {
             try Self.config(#"{"limits":{"max_body_bytes":0}}"#)
         }
         #expect(throws: TranslateError(.config, "limits.max_body_bytes: at most 2147483648 (2 GiB)", path: "limits.max_body_bytes")) {
