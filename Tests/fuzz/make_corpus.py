@@ -70,6 +70,22 @@ EVENT_SEQUENCES = {
 }
 
 
+# Integer fields whose values the seeds also try at the 64-bit extremes (the fuzzer rarely writes
+# two such numbers into the right fields by itself).
+HOSTILE_KEYS = re.compile(rb'("(?:input_tokens|output_tokens|prompt_tokens|completion_tokens|total_tokens|cached_tokens|'
+                          rb'reasoning_tokens|cache_read_input_tokens|cache_creation_input_tokens|index|output_index|'
+                          rb'content_index|summary_index|sequence_number|created|created_at|max_tokens|budget_tokens|'
+                          rb'max_output_tokens|max_completion_tokens)"\s*:\s*)-?\d+')
+HOSTILE_VALUES = [b"9223372036854775807", b"-9223372036854775808"]
+
+
+def hostile(data):
+    """Variants of `data` with every integer of HOSTILE_KEYS at each extreme (none if it has none)."""
+    if not HOSTILE_KEYS.search(data):
+        return []
+    return [HOSTILE_KEYS.sub(lambda m: m.group(1) + v, data) for v in HOSTILE_VALUES]
+
+
 def main():
     out = Out(sys.argv[1])
     configs = [b"", b"{}"]
@@ -85,11 +101,15 @@ def main():
             b = body(d["input"])
             out.add("fuzz_request", bytes([p, 0]) + b)
             out.add("fuzz_request", bytes([p, 4]) + b)
+            for h in hostile(b):
+                out.add("fuzz_request", bytes([p, 4]) + h)
             out.add("fuzz_count_tokens", bytes([FORMATS.index(f) + 1, 0]) + b)
         elif kind == "response":
             b = body(d["input"])
             out.add("fuzz_response", bytes([p, 0]) + b)
             out.add("fuzz_response", bytes([p, 4 | 8]) + b)
+            for h in hostile(b):
+                out.add("fuzz_response", bytes([p, 0]) + h)
         elif kind == "error":
             b = body(d["input"])
             st = struct.pack(">i", d.get("status", 500))
@@ -102,6 +122,9 @@ def main():
             out.add("fuzz_stream", bytes([p, 4 | 64, 200]) + struct.pack(">I", 777) + sse)
             out.add("fuzz_stream_feed", bytes([p, 0]) + struct.pack(">I", 99) + sse)
             out.add("fuzz_stream_feed", bytes([p, 4 | 16 | 32]) + struct.pack(">I", 5) + sse)
+            for h in hostile(sse):
+                out.add("fuzz_stream", bytes([p, 0, 200]) + struct.pack(">I", 3) + h)
+                out.add("fuzz_stream_feed", bytes([p, 0]) + struct.pack(">I", 3) + h)
     for c in configs:
         out.add("fuzz_config", c)
     for n in FORMATS + ["", "Anthropic", "openai"]:

@@ -82,7 +82,7 @@ replay() {
       n=$((n + 1))
       if ! "$OUT/bin/$t" "${COMMON_FLAGS[@]}" -runs=1 "$f" >"$OUT/replay.log" 2>&1; then
         log "REGRESSION FAILS: $t ${f#"$ROOT/"}"
-        grep -E 'ERROR|invariant|SUMMARY|Fatal error|#[0-9] .* in \$s' "$OUT/replay.log" | head -8 | sed 's/^/    /'
+        grep -E 'ERROR|invariant|runtime failure|SUMMARY|#[0-9]+ .* in \$s14SwiftTranslate' "$OUT/replay.log" | head -8 | sed 's/^/    /'
         failed=$((failed + 1))
       fi
     done
