@@ -38,6 +38,19 @@ import Testing
         }
     }
 
+    /// A CRLF split across chunks at the very end of the stream keeps its LF (found by fuzz_stream_events).
+    @Test func rawPassthroughKeepsACRLFSplitAtTheEnd() throws {
+        let input = Array("data: {\"y\":2}\r\n\r\ndata: [DONE]\r\n\r\n".utf8)
+        for cut in 0...input.count {
+            var t = try #require(Self.translator(.openaiChat, .openaiChat))
+            var out: [UInt8] = []
+            try t.feed(input[..<cut], into: &out)
+            try t.feed(input[cut...], into: &out)
+            try t.finish(into: &out)
+            #expect(out == input, "cut at \(cut)")
+        }
+    }
+
     @Test func rawPassthroughEndIsCheckedForAHalfEvent() throws {
         var t = try #require(Self.translator(.openaiChat, .openaiChat))
         var out: [UInt8] = []

@@ -220,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pl.max_window = window < 64 ? 1 + window % 8 : 1 + (unsigned)window * 16;
     pl.max_piece = (flags & 64) ? 4096 : 1 + (window >> 4);
     pl.reset_at = -1;
+    pl.fail_at = (flags & 128) ? (int)((seed >> 8) % 16) : -1; /* the host gives up mid-stream */
     fz_stream_run(&pl, sse.p, sse.n);
     free(sse.p);
     return 0;

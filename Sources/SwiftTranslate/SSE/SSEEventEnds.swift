@@ -18,9 +18,12 @@ enum SSEEventEnds {
     }
 
     /// The end of the last complete event in `b` that ends after `notBefore` (searched backwards:
-    /// a chunk usually ends at an event end, so this is found at once).
+    /// a chunk usually ends at an event end, so this is found at once). A CR as the very last byte
+    /// does not end an event yet: it may be the first half of a CRLF split across chunks, whose
+    /// LF must travel with it.
     static func last(in b: ArraySlice<UInt8>, notBefore: Int) -> Int? {
         var p = b.endIndex
+        if p > b.startIndex && b[p - 1] == CR { p -= 1 }
         while p > notBefore {
             if isEnd(b, p) { return p }
             p -= 1

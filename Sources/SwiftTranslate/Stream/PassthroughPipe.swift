@@ -57,10 +57,12 @@ struct PassthroughPipe: StreamPipe {
             // without a data event it is a comment or bytes that are not SSE: dropped
             if let p = Self.parse(tail) {
                 try Self.checkWhole(p)
-                switch tail.last {
-                case Self.LF: tail.append(Self.LF)
-                case Self.CR: tail.append(contentsOf: [Self.CR, Self.LF])
-                default: tail.append(contentsOf: [Self.LF, Self.LF])
+                if !SSEEventEnds.isEnd(tail[...], tail.endIndex) { // complete the last event
+                    switch tail.last {
+                    case Self.LF: tail.append(Self.LF)
+                    case Self.CR: tail.append(contentsOf: [Self.CR, Self.LF])
+                    default: tail.append(contentsOf: [Self.LF, Self.LF])
+                    }
                 }
                 send(tail[...], into: &out)
             }
