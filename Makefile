@@ -7,7 +7,7 @@ LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test bench install clean swift-test python-test c-test
+.PHONY: all lib bin test test-asan bench bench-load install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
@@ -31,8 +31,33 @@ bin: lib
 test: all
 	bash Tests/run-all.sh
 
+# The C ABI, Go and nginx module tests under ASan + UBSan, against an instrumented library
+# (.build-asan, build/asan): Tests/asan/run.sh. `make test` runs it too (Tests/run-all.sh).
+test-asan:
+	bash Tests/asan/run.sh
+
 bench: all
 	bash Tests/bench/run.sh
+
+# libFuzzer targets (Tests/fuzz/README.md): `make fuzz` is the short run CI does (replay the
+# regression files, then FUZZ_SECONDS per target); `make fuzz-long` the campaign, going on past
+# crashes (saved in build/fuzz-long/artifacts); `make fuzz-report` its table.
+FUZZ_SECONDS ?= 15
+FUZZ_LONG_SECONDS ?= 3600
+FUZZ_WORKERS ?= 2
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Tests/fuzz/run.sh
+
+fuzz-long:
+	FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) FUZZ_PARALLEL=$(FUZZ_WORKERS) FUZZ_FORK=1 FUZZ_NICE=19 \
+	  FUZZ_OUT=$(CURDIR)/build/fuzz-long bash Tests/fuzz/run.sh
+
+fuzz-report:
+	python3 Tests/fuzz/report.py build/fuzz-long
+
+# 5,000 concurrent streams through `apxlate serve`, two rounds, then a 100,000-request soak.
+bench-load: all
+	$${PYTHON:-python3} Tests/load/run.py --check
 
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
@@ -41,4 +66,4 @@ install: all
 	install -m 0755 build/bin/apxlate $(PREFIX)/bin/apxlate
 
 clean:
-	rm -rf build .build-lib .build-host
+	rm -rf build .build-lib .build-host .build-fuzz .build-asan .build-nginx-asan

@@ -19,8 +19,14 @@ suite "swift unit and fixture tests" env APXLATE_LIB_ONLY=1 swift test
 suite "C ABI tests" bash Tests/c/run.sh
 suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
+suite "fault-injection tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" \
+  "$PY" -m pytest -q -p no:cacheprovider Tests/faults
+suite "load test (small)" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" Tests/load/run.py --check \
+  --streams 300 --events 6 --gap 0.1 --soak 3000 --soak-concurrency 50 --max-soak-growth-mb 2
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
+suite "fuzz targets (regressions + ${FUZZ_SECONDS:-15}s each)" bash Tests/fuzz/run.sh
+suite "C ABI, go and nginx tests under ASan+UBSan" env PYTHON="$PY" bash Tests/asan/run.sh
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"

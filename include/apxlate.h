@@ -145,7 +145,28 @@ typedef struct apx_translator apx_translator;
  *   },
  *   "client": {
  *     "reasoning_field": "reasoning_content" | "reasoning" | "none"  how Chat clients get reasoning
+ *   },
+ *   "limits": {
+ *     "max_body_bytes": <int>          the largest one-shot body and the largest data of one
+ *                                      stream event (default 67108864 = 64 MiB; 1 to 2147483648)
  *   }
+ *
+ * Limits (each is APX_ERR_LIMIT with a message saying which, and `offset` where it applies):
+ *   - JSON nesting: 512 levels of objects/arrays (fixed), in bodies, stream event data, tool
+ *     arguments and the configuration; offset = the first bracket too deep. Parsing is iterative:
+ *     a call needs about 24 KB of stack whatever the input (it runs on 128 KiB threads).
+ *   - limits.max_body_bytes: apx_request_translate, apx_response_translate and apx_count_tokens
+ *     refuse a larger body before copying it (offset = the limit). apx_error_translate does not
+ *     parse a larger error body: the client gets the generic message for the status.
+ *   - limits.max_body_bytes per stream event: the data of one SSE event (all its `data:` lines)
+ *     larger than the limit; offset = the line that passes it. One SSE line longer than the
+ *     limit + 64 bytes (an upstream that never ends a line): offset = the line's start.
+ *   - Streams: more than 4096 tool calls from a Chat upstream, more than 4096 output items from a
+ *     Responses upstream (offset = the event adding one too many).
+ *   - A JSON text of 4 GiB or more (internal: 32-bit offsets), whatever the configuration.
+ * Memory: a one-shot translation peaks at about 2x the body for a body of one large string (the
+ * library's copy of the input, then the decoded text and the output) and at 5-9x for a body of
+ * millions of tiny values (the parse tape and the decoded model); see README "Configuration".
  */
 apx_status apx_translator_new(const uint8_t *config, size_t config_len,
                               apx_translator **out, apx_error *error);
@@ -244,6 +265,10 @@ void apx_stream_reset(apx_stream *stream);
  * of translated bytes still waiting; call again (with the same or more input) to drain them.
  * With APX_STREAM_END every input byte must be consumed first; the call returns APX_OK with
  * *pending == 0 once the client stream is complete. After an error the stream must be reset.
+ * Memory: a stream holds the incomplete line and event (bounded by limits.max_body_bytes) and the
+ * pending output. Input is always consumed whole, so pending output grows with every input fed
+ * while the output is not drained (an SSE comment of 2 bytes becomes a keep-alive of up to 40):
+ * drain (call again without new input) until *pending is 0 before feeding more.
  */
 apx_status apx_stream_translate(apx_stream *stream, apx_out *output, apx_in *input,
                                 apx_stream_op op, size_t *pending, apx_error *error);
@@ -254,6 +279,30 @@ apx_status apx_stream_translate(apx_stream *stream, apx_out *output, apx_in *inp
  */
 apx_status apx_stream_feed(apx_stream *stream, const uint8_t *data, size_t data_len, int32_t end,
                            apx_output *output, apx_error *error);
+
+/*
+ * End the client stream with a failure, in the client's format, when the host gives up on the
+ * upstream (it broke, timed out, or sent what apx_stream_translate rejected): the ending is
+ * queued as pending output, after any bytes still pending; drain it as usual (apx_stream_translate
+ * with no input, or apx_stream_feed with no data). `message` is UTF-8; `http_status` chooses the
+ * error kind as in apx_error_build (502 upstream unreachable or broken, 504 timeout, ...).
+ *   Anthropic: `event: error` with the error body (open blocks are not closed: SDKs raise on it);
+ *   Chat:      a `data: {"error":{...}}` chunk, no `[DONE]` (the openai SDK raises on it);
+ *   Responses: an `error` event (type, code, message, param, sequence_number), then
+ *              `response.failed` with the response (status "failed", the error), sequence
+ *              numbers continuing the stream's; a translated stream closes its open items
+ *              first (a same-format passthrough repeats the upstream's response id and model).
+ * Same format on both sides, a stream must reach its format's last event (message_stop, [DONE]
+ * or a finished Chat chunk, response.completed...): ending before it is APX_ERR_STREAM.
+ * Works in any state: before any byte (then the opening events come first where the format
+ * needs them: Responses `response.created`), mid-stream (an incomplete upstream event is
+ * dropped, never half-sent), and after an error (APX_ERR_STREAM ...) without a reset. A stream
+ * that already ended (END done, or failed this way) gets nothing more. Afterwards the stream
+ * only drains; apx_stream_reset makes it new. Errors: APX_ERR_ARGUMENT (NULL stream, or NULL
+ * message with a nonzero length).
+ */
+apx_status apx_stream_fail(apx_stream *stream, int32_t http_status,
+                           const uint8_t *message, size_t message_len, apx_error *error);
 
 #ifdef __cplusplus
 }

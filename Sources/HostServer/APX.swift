@@ -199,6 +199,14 @@ final class APXStream {
         } while pending > 0
     }
 
+    /// Ends the client stream with a failure in its format (apx_stream_fail); the ending is
+    /// pending output: drain it with translate(_:end:false...) and no input.
+    func fail(status: Int, message: String) {
+        var m = message
+        var err = apx_error()
+        _ = m.withUTF8 { apx_stream_fail(handle, Int32(clamping: status), $0.baseAddress, $0.count, &err) }
+    }
+
     /// Warnings produced since the last call (the stream API reports them through apx_stream_feed).
     func takeWarnings() -> String? {
         var out = apx_output()

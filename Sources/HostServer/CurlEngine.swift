@@ -21,7 +21,13 @@ final class CurlEngine: @unchecked Sendable {
     /// new command need a wakeup (saves a syscall and a context switch under load).
     private var sleeping = false
     /// Engine thread only: transfers in the multi handle, by easy handle address.
-    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:] {
+        didSet { activeCount.withLockedValue { $0 = active.count } }
+    }
+    /// `active.count` for other threads (GET /metrics).
+    private let activeCount = NIOLockedValueBox(0)
+    /// Upstream transfers in curl right now.
+    var transfersInFlight: Int { activeCount.withLockedValue { $0 } }
     /// Engine thread only: finished easy handles, reset and kept for the next transfers (saves
     /// curl_easy_init's allocations and per-handle setup on every request).
     private var idleEasy: [UnsafeMutableRawPointer] = []

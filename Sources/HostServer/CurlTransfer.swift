@@ -90,8 +90,10 @@ final class CurlTransfer: @unchecked Sendable {
         apxc_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
         apxc_setopt_long(h, CURLOPT_HTTP_VERSION, APXC_HTTP_VERSION_2TLS)
         // A burst to a new HTTPS upstream waits for the first connection's ALPN answer and then
-        // multiplexes over it (HTTP/2) instead of opening one connection per request.
-        apxc_setopt_long(h, CURLOPT_PIPEWAIT, 1)
+        // multiplexes over it (HTTP/2) instead of opening one connection per request. Not over
+        // plain HTTP (HTTP/1.1 here, never multiplexed): there the burst would queue behind the
+        // first response (seen in Tests/faults: a slow first answer timed the others out).
+        apxc_setopt_long(h, CURLOPT_PIPEWAIT, request.url.hasPrefix("https://") ? 1 : 0)
         apxc_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
         apxc_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
         apxc_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)

@@ -17,25 +17,50 @@ final class HTTPServer {
 
     static func start(app: ProxyApp) throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: app.settings.eventLoopThreads)
+        let settings = app.settings
+        let refusal = ConnectionRefusal.response(limit: settings.maxConnections)
+        let fd: CInt
+        do {
+            fd = try ListenSocket.open(host: settings.host, port: settings.port, backlog: HTTPServer.backlog)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw error
+        }
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 1024)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Accept errors (out of descriptors) pause accepting for 100 ms: no spinning.
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler { _ in .milliseconds(100) })
+                    try channel.pipeline.syncOperations.addHandler(AcceptGuard(listenFD: fd, logger: app.logger))
+                }
+            }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard app.metrics.connectionOpened(limit: settings.maxConnections) else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusal.Handler(bytes: refusal, lingerMs: 1000))
+                    }
+                }
+                channel.closeFuture.whenComplete { _ in app.metrics.connectionClosed() }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(app: app))
                 }
             }
         do {
-            let channel = try bootstrap.bind(host: app.settings.host, port: app.settings.port).wait()
+            let channel = try bootstrap.withBoundSocket(fd).wait()
+            // NIO listens again with its default backlog (128) when it adopts the socket.
+            _ = listen(fd, HTTPServer.backlog)
             return HTTPServer(group: group, channel: channel, app: app)
         } catch {
             try? group.syncShutdownGracefully()
             throw error
         }
     }
+
+    /// Connections the kernel completes before the proxy accepts them (bursts of new clients).
+    static let backlog: Int32 = 4096
 
     /// Blocks until SIGTERM or SIGINT, then drains and shuts down.
     func waitForShutdownSignal() {

@@ -1,7 +1,8 @@
 import NIOConcurrencyHelpers
 
 /// Process-wide counters, rendered as Prometheus text on GET /metrics. Label values are routes,
-/// status codes and upstream names only: never keys, never model prompts.
+/// status codes and upstream names only: never keys, never model prompts. Every addition
+/// saturates: upstreams report token counts, and no count they send may trap the process.
 final class Metrics: @unchecked Sendable {
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 
@@ -11,9 +12,9 @@ final class Metrics: @unchecked Sendable {
         var count: UInt64 = 0
 
         mutating func record(_ seconds: Double) {
-            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[i] += 1 }
-            sum += seconds
-            count += 1
+            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { Metrics.add(&counts[i], 1) }
+            if seconds.isFinite && seconds > 0 { sum = min(sum + seconds, Double.greatestFiniteMagnitude) }
+            Metrics.add(&count, 1)
         }
     }
 
@@ -25,31 +26,56 @@ final class Metrics: @unchecked Sendable {
     private var tokensOut: [String: Int64] = [:]
     private var streamsInFlight = 0
     private var requestsInFlight = 0
+    private var connectionsOpen = 0
+    private var connectionsRefused: UInt64 = 0
 
-    func requestStarted() { lock.withLock { requestsInFlight += 1 } }
+    /// A client connection was accepted: admitted (counted as open) when fewer than `limit` are
+    /// open, else counted as refused.
+    func connectionOpened(limit: Int) -> Bool {
+        lock.withLock {
+            guard connectionsOpen < limit else {
+                Metrics.add(&connectionsRefused, 1)
+                return false
+            }
+            Metrics.add(&connectionsOpen, 1)
+            return true
+        }
+    }
+
+    func connectionClosed() { lock.withLock { Metrics.add(&connectionsOpen, -1) } }
+
+    var openConnections: Int { lock.withLock { connectionsOpen } }
+
+    /// `a += b`, stopping at the type's maximum (and minimum) instead of trapping.
+    static func add<T: FixedWidthInteger>(_ a: inout T, _ b: T) {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        a = overflow ? (b > 0 ? T.max : T.min) : r
+    }
+
+    func requestStarted() { lock.withLock { Metrics.add(&requestsInFlight, 1) } }
 
     func requestFinished(route: String, status: Int, seconds: Double) {
         lock.withLock {
-            requestsInFlight -= 1
+            Metrics.add(&requestsInFlight, -1)
             // In place: no key string built, no histogram copied per request.
-            requests[route, default: [:]][status, default: 0] += 1
+            Metrics.add(&requests[route, default: [:]][status, default: 0], 1)
             latency[route, default: Histogram()].record(seconds)
         }
     }
 
     var inFlight: Int { lock.withLock { requestsInFlight } }
 
-    func streamStarted() { lock.withLock { streamsInFlight += 1 } }
-    func streamFinished() { lock.withLock { streamsInFlight -= 1 } }
+    func streamStarted() { lock.withLock { Metrics.add(&streamsInFlight, 1) } }
+    func streamFinished() { lock.withLock { Metrics.add(&streamsInFlight, -1) } }
 
     func upstreamError(upstream: String, kind: String) {
-        lock.withLock { upstreamErrors[upstream + "\u{0}" + kind, default: 0] += 1 }
+        lock.withLock { Metrics.add(&upstreamErrors[upstream + "\u{0}" + kind, default: 0], 1) }
     }
 
     func tokens(upstream: String, input: Int64, output: Int64) {
         lock.withLock {
-            if input > 0 { tokensIn[upstream, default: 0] += input }
-            if output > 0 { tokensOut[upstream, default: 0] += output }
+            if input > 0 { Metrics.add(&tokensIn[upstream, default: 0], input) }
+            if output > 0 { Metrics.add(&tokensOut[upstream, default: 0], output) }
         }
     }
 
@@ -67,7 +93,7 @@ final class Metrics: @unchecked Sendable {
                 let r = Metrics.escape(Substring(route))
                 var cumulative: UInt64 = 0
                 for (i, b) in Metrics.buckets.enumerated() {
-                    cumulative += h.counts[i]
+                    Metrics.add(&cumulative, h.counts[i])
                     s += "apxlate_request_duration_seconds_bucket{route=\"\(r)\",le=\"\(b)\"} \(cumulative)\n"
                 }
                 s += "apxlate_request_duration_seconds_bucket{route=\"\(r)\",le=\"+Inf\"} \(h.count)\n"
@@ -90,6 +116,10 @@ final class Metrics: @unchecked Sendable {
             s += "apxlate_streams_in_flight \(streamsInFlight)\n"
             s += "# HELP apxlate_requests_in_flight Requests being served right now.\n# TYPE apxlate_requests_in_flight gauge\n"
             s += "apxlate_requests_in_flight \(requestsInFlight)\n"
+            s += "# HELP apxlate_client_connections Client connections open right now.\n# TYPE apxlate_client_connections gauge\n"
+            s += "apxlate_client_connections \(connectionsOpen)\n"
+            s += "# HELP apxlate_client_connections_refused_total Client connections refused at the connection limit (--max-connections).\n# TYPE apxlate_client_connections_refused_total counter\n"
+            s += "apxlate_client_connections_refused_total \(connectionsRefused)\n"
             return s
         }
     }

@@ -37,6 +37,8 @@ final class ProxyCall: @unchecked Sendable {
     private var clientModel = ""
     /// The key sent upstream, to scrub from anything the upstream echoes back in an error.
     private var upstreamKey: String?
+    /// Its bytes, when long enough to be worth masking (short ones would mask ordinary text).
+    private var secret: [UInt8]?
 
     init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
          routeLabel: String, onFinish: @escaping () -> Void) {
@@ -116,6 +118,7 @@ final class ProxyCall: @unchecked Sendable {
         if streamRequested { h.append("Accept: text/event-stream") }
         let key = up.apiKey ?? (up.passClientKey ? ClientAuth.presentedKey(head.headers) : nil)
         upstreamKey = key
+        secret = key.flatMap { $0.utf8.count >= 8 ? Array($0.utf8) : nil }
         switch up.format {
         case .anthropic:
             if let key { h.append("x-api-key: " + key) }
@@ -210,6 +213,7 @@ final class ProxyCall: @unchecked Sendable {
         } else {
             out.writeBytes(bytes)
         }
+        redact(&out)
         out.withUnsafeReadableBytes { usage.scan($0) }
         if out.readableBytes > 0 {
             // Flushed once per batch of upstream events (handle(_ events:)) or by finish().
@@ -234,7 +238,7 @@ final class ProxyCall: @unchecked Sendable {
                 app.logger.notice("response translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
             }
             usage.scan(result.body)
-            respond(status: 200, contentType: "application/json", body: result.body)
+            respond(status: 200, contentType: "application/json", body: redact(result.body))
         } catch {
             app.metrics.upstreamError(upstream: route.upstream.name, kind: "bad_response")
             failLocal(502, "the upstream response could not be translated: " + error.description)
@@ -258,11 +262,10 @@ final class ProxyCall: @unchecked Sendable {
                 return
             }
         }
-        if let key = upstreamKey, key.utf8.count >= 8 { buffered = Redact.replacing(Array(key.utf8), in: buffered) }
         do {
             let result = try route.translator.translateError(exchange: exchange, status: status, body: buffered)
             let code = result.status >= 400 ? result.status : status
-            respond(status: code, contentType: "application/json", body: result.body)
+            respond(status: code, contentType: "application/json", body: redact(result.body))
         } catch {
             failLocal(status >= 500 ? status : 502, "upstream error \(status)")
         }
@@ -317,16 +320,46 @@ final class ProxyCall: @unchecked Sendable {
         if let kind, let route { app.metrics.upstreamError(upstream: route.upstream.name, kind: kind) }
         if let transfer { app.engine.cancel(transfer) }
         transfer = nil
-        app.logger.warning("stream failed", metadata: ["id": .string(id), "error": .string(message)])
-        var out = context.channel.allocator.buffer(capacity: 512)
-        out.writeBytes(MidStreamError.event(format: clientFormat, status: status, message: message))
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
+        let text = redact(message)
+        app.logger.warning("stream failed", metadata: ["id": .string(id), "error": .string(text)])
+        var out = context.channel.allocator.buffer(capacity: 1024)
+        if let stream {
+            // The library writes the client format's failure ending (after what is still pending).
+            stream.fail(status: status, message: text)
+            do throws(APXError) { try stream.translate(UnsafeRawBufferPointer(start: nil, count: 0), end: false, into: &out) } catch {
+                app.logger.error("stream failure ending not written", metadata: ["id": .string(id), "error": .string(error.description)])
+            }
+        }
+        redact(&out)
+        if out.readableBytes > 0 {
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
+        }
         finish(status: status)
     }
 
     private func failLocal(_ status: Int, _ message: String) {
-        let result = APXTranslator.buildError(format: clientFormat, status: status, message: message)
+        let result = APXTranslator.buildError(format: clientFormat, status: status, message: redact(message))
         respond(status: status, contentType: "application/json", body: result.body)
+    }
+
+    // MARK: redaction (the upstream key never reaches the client, however it is spelled)
+
+    private func redact(_ body: [UInt8]) -> [UInt8] {
+        guard let secret else { return body }
+        return Redact.replacing(secret, in: body)
+    }
+
+    private func redact(_ text: String) -> String {
+        guard secret != nil else { return text }
+        return Redact.replacing(upstreamKey, in: text)
+    }
+
+    /// Client-bound bytes: the translator emits whole events, so a key cannot straddle two calls.
+    private func redact(_ buffer: inout ByteBuffer) {
+        guard let secret, buffer.readableBytes >= secret.count else { return }
+        guard let masked = buffer.withUnsafeReadableBytes({ Redact.redacted(secret, in: $0) }) else { return }
+        buffer.clear()
+        buffer.writeBytes(masked)
     }
 
     private func respond(status: Int, contentType: String, body: [UInt8]) {

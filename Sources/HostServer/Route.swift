@@ -4,13 +4,14 @@ final class Route: @unchecked Sendable {
         case exact(String)
         /// `*` matches any run of characters: "claude-*", "*haiku*", "*".
         case glob(String)
-        /// Names containing the word: "opus", "sonnet", "haiku".
+        /// Names containing the word, ignoring ASCII case as the translator's model mapping
+        /// does: family "opus" takes "claude-opus-4-1" and "Claude-Opus".
         case family(String)
 
         func matches(_ model: String) -> Bool {
             switch self {
             case .exact(let name): return model == name
-            case .family(let word): return model.contains(word)
+            case .family(let word): return Glob.matches(pattern: Array(("*" + word + "*").utf8), Array(model.utf8), ignoringASCIICase: true)
             case .glob(let pattern): return Glob.matches(pattern: Array(pattern.utf8), Array(model.utf8))
             }
         }
@@ -56,13 +57,14 @@ struct RouteTable: Sendable {
 
 /// `*`-only glob matching on bytes (iterative, no recursion).
 enum Glob {
-    static func matches(pattern p: [UInt8], _ s: [UInt8]) -> Bool {
+    static func matches(pattern p: [UInt8], _ s: [UInt8], ignoringASCIICase: Bool = false) -> Bool {
+        func fold(_ b: UInt8) -> UInt8 { ignoringASCIICase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
         var pi = 0, si = 0
         var star = -1, mark = 0
         while si < s.count {
             if pi < p.count && p[pi] == UInt8(ascii: "*") {
                 star = pi; mark = si; pi += 1
-            } else if pi < p.count && p[pi] == s[si] {
+            } else if pi < p.count && fold(p[pi]) == fold(s[si]) {
                 pi += 1; si += 1
             } else if star >= 0 {
                 pi = star + 1; mark += 1; si = mark

@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Allow listening on a non-loopback address without a client key.")
     var allowUnauthenticated = false
 
-    @Option(help: "Largest request body accepted, in bytes (larger gets 413).")
+    @Option(help: "Largest request body accepted, in bytes (larger gets 413, before the body is read when Content-Length says so).")
     var maxBodyBytes: Int = 32 * 1024 * 1024
 
     @Option(help: "Largest non-streaming upstream response held in memory, in bytes (larger gets 502).")
@@ -62,6 +62,18 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "On SIGTERM/SIGINT, how long to let in-flight requests finish, in seconds.")
     var drainTimeout: Double = 30
 
+    @Option(help: "Longest a client may take to send a request head, in seconds (then the connection is closed).")
+    var clientHeaderTimeout: Double = 10
+
+    @Option(help: "Longest a client may take to send a request body, in seconds (then 408).")
+    var clientBodyTimeout: Double = 60
+
+    @Option(help: "Longest a kept-alive client connection may wait for its next request, and longest a client may leave a response unread, in seconds.")
+    var clientIdleTimeout: Double = 60
+
+    @Option(help: "Most client connections open at once; more get 503 (default: what the open-file limit allows, each request also holding an upstream connection).")
+    var maxConnections: Int?
+
     @Option(help: "Event loop threads for client connections (default: cores - 1, or 2 on a 2-core machine; the upstream engine has its own thread).")
     var threads: Int?
 
@@ -77,15 +89,29 @@ struct ServeCommand: ParsableCommand {
         settings.host = host ?? env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         if let p = port ?? env["PORT"].flatMap({ Int($0) }) { settings.port = p }
         settings.proxyAPIKey = env[proxyKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
-        settings.maxBodyBytes = maxBodyBytes
-        settings.maxResponseBytes = maxResponseBytes
-        settings.connectTimeoutMs = Int(connectTimeout * 1000)
-        settings.idleTimeoutMs = Int(idleTimeout * 1000)
-        settings.retries = max(0, retries)
-        settings.retryMaxDelayMs = Int(retryMaxDelay * 1000)
-        settings.drainTimeoutMs = Int(drainTimeout * 1000)
-        settings.eventLoopThreads = max(1, threads ?? ServeCommand.defaultEventLoops(cores: System.coreCount))
+        do throws(OptionError) {
+            // ByteBuffer holds at most 4 GiB; a body limit is far below that.
+            settings.maxBodyBytes = try Self.check(maxBodyBytes, "--max-body-bytes", 1...(1 << 31))
+            settings.maxResponseBytes = try Self.check(maxResponseBytes, "--max-response-bytes", 1...(1 << 40))
+            settings.connectTimeoutMs = try Self.milliseconds(connectTimeout, "--connect-timeout")
+            settings.idleTimeoutMs = try Self.milliseconds(idleTimeout, "--idle-timeout")
+            settings.retries = try Self.check(retries, "--retries", 0...100)
+            settings.retryMaxDelayMs = try Self.milliseconds(retryMaxDelay, "--retry-max-delay")
+            settings.drainTimeoutMs = try Self.milliseconds(drainTimeout, "--drain-timeout")
+            settings.clientHeaderTimeoutMs = try Self.milliseconds(clientHeaderTimeout, "--client-header-timeout")
+            settings.clientBodyTimeoutMs = try Self.milliseconds(clientBodyTimeout, "--client-body-timeout")
+            settings.clientIdleTimeoutMs = try Self.milliseconds(clientIdleTimeout, "--client-idle-timeout")
+            if let maxConnections { _ = try Self.check(maxConnections, "--max-connections", 1...10_000_000) }
+            if let threads { _ = try Self.check(threads, "--threads", 1...1024) }
+        } catch {
+            FileIO.warn("apxlate: \(error.message)")
+            throw ExitCode(2)
+        }
+        settings.eventLoopThreads = threads ?? ServeCommand.defaultEventLoops(cores: System.coreCount)
         settings.curlVerbose = curlVerbose
+        let files = OpenFileLimit.raise()
+        let allowed = OpenFileLimit.connections(allowedBy: files.after)
+        settings.maxConnections = maxConnections ?? allowed
 
         guard settings.proxyAPIKey != nil || allowUnauthenticated || Self.isLoopback(settings.host) else {
             FileIO.warn("apxlate: refusing to listen on \(settings.host) without a client key: set \(proxyKeyEnv) or pass --allow-unauthenticated")
@@ -123,6 +149,12 @@ struct ServeCommand: ParsableCommand {
         }
         logger.info("listening", metadata: ["address": .string("\(settings.host):\(settings.port)"),
                                             "client_auth": .string(settings.proxyAPIKey == nil ? "off" : "on")])
+        logger.info("open-file limit \(files.after) (was \(files.before)): up to \(settings.maxConnections) client connections",
+                    metadata: ["max_connections": .stringConvertible(settings.maxConnections),
+                               "allowed_by_file_limit": .stringConvertible(allowed)])
+        if settings.maxConnections > allowed {
+            logger.warning("--max-connections is above what the open-file limit allows: past \(allowed), new clients may get 503 from the descriptor guard")
+        }
         server.waitForShutdownSignal()
         engine.stop()
     }
@@ -134,7 +166,35 @@ struct ServeCommand: ParsableCommand {
         cores > 2 ? cores - 1 : max(1, cores)
     }
 
+    /// Whether `host` is a loopback address: `localhost`, `::1` or an IPv4 literal in
+    /// 127.0.0.0/8 (parsed, so `127.0.0.1.example.com` is a name, not loopback).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host.lowercased() == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { b in b.prefix(15).allSatisfy { $0 == 0 } && b[15] == 1 }
+        }
+        return false
+    }
+
+    struct OptionError: Error {
+        var message: String
+    }
+
+    static func check(_ v: Int, _ name: String, _ range: ClosedRange<Int>) throws(OptionError) -> Int {
+        guard range.contains(v) else { throw OptionError(message: "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(v)") }
+        return v
+    }
+
+    /// Seconds from the command line as milliseconds (finite, 0 to 10 days: never a trapping conversion).
+    static func milliseconds(_ seconds: Double, _ name: String) throws(OptionError) -> Int {
+        guard seconds.isFinite, seconds >= 0, seconds <= 864_000 else {
+            throw OptionError(message: "\(name) must be a number of seconds between 0 and 864000, not \(seconds)")
+        }
+        return Int(seconds * 1000)
     }
 }

@@ -17,4 +17,17 @@ struct ServerSettings: Sendable {
     var drainTimeoutMs = 30_000
     var eventLoopThreads = 1
     var curlVerbose = false
+    /// Longest a client may take to send a request head (from the connection's start, or from
+    /// the first byte of a request on a kept-alive connection).
+    var clientHeaderTimeoutMs = 10_000
+    /// Longest a client may take to send a request body, in total (a trickled body ends here).
+    var clientBodyTimeoutMs = 60_000
+    /// Longest a kept-alive connection may wait for its next request, and longest a client may
+    /// leave a response it asked for unread.
+    var clientIdleTimeoutMs = 60_000
+    /// Most client connections open at once; more are answered 503 and closed.
+    var maxConnections = 1024
+    /// After refusing a request (401, 413, 408), how long its unread body is discarded before the
+    /// connection closes: lets a client that sent no `Expect` read the answer instead of a reset.
+    var lingerMs = 2_000
 }

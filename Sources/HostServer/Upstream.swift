@@ -1,7 +1,7 @@
 import Foundation
 
 /// An upstream API: where to send, in which format, with which key.
-struct Upstream: @unchecked Sendable {
+struct Upstream: Sendable {
     var name: String
     /// e.g. https://api.openai.com/v1 (OpenAI formats) or https://api.anthropic.com (Anthropic).
     var baseURL: String
@@ -10,8 +10,6 @@ struct Upstream: @unchecked Sendable {
     var apiKey: String?
     /// Send the client's own key upstream (when the upstream has no key of its own).
     var passClientKey: Bool = false
-    /// Translator "upstream" quirks for every route to this upstream (JSON object value).
-    var quirks: [String: Any] = [:]
     /// Extra headers sent with every request ("Name: value").
     var headers: [String] = []
     /// A PEM bundle of CAs to trust instead of the system's (private CAs); verification stays on.

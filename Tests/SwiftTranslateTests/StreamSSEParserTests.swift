@@ -21,7 +21,7 @@ import Testing
             }
             #expect(pos == piece.count)
         }
-        for e in p.finish() { out.append(Seen(kind: e.kind, name: e.nameString, data: String(decoding: e.data, as: UTF8.self))) }
+        for e in try p.finish() { out.append(Seen(kind: e.kind, name: e.nameString, data: String(decoding: e.data, as: UTF8.self))) }
         return out
     }
 

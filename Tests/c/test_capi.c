@@ -375,6 +375,111 @@ static void test_streams(apx_translator *t) {
     apx_stream_free(s);
 }
 
+/* Hostile sizes and numbers (issue 9): a size_t of 2^63 or more is not a length (Swift would see
+ * it negative); windows with pos beyond size or near SIZE_MAX; any int32 status; usage counts at
+ * the int64 limits. Every case is an APX_ERR_ARGUMENT or a clean answer, never a read or write
+ * outside the caller's buffers (valgrind watches) and never a trap. */
+static void test_hostile_sizes(apx_translator *t) {
+    const size_t huge[] = {(size_t)1 << 63, SIZE_MAX, SIZE_MAX - 1};
+    uint8_t *buf = malloc(16);
+    if (!buf) return;
+    memcpy(buf, "{\"model\":\"m\"}xx", 16);
+    for (size_t k = 0; k < sizeof huge / sizeof huge[0]; k++) {
+        size_t n = huge[k];
+        apx_error e;
+        apx_output out = {0};
+        int64_t tokens = -7;
+        apx_translator *tr = NULL;
+        CHECK(apx_format_from_name(buf, n) == APX_FORMAT_NONE);
+        CHECK(apx_translator_new(buf, n, &tr, &e) == APX_ERR_ARGUMENT && tr == NULL);
+        CHECK(strstr(e.message, "not a valid length") != NULL);
+        CHECK(apx_request_translate(t, 1, 2, buf, n, &out, NULL, &e) == APX_ERR_ARGUMENT && out.data == NULL);
+        CHECK(strstr(e.message, "body_len") != NULL);
+        CHECK(apx_response_translate(t, NULL, 2, 1, buf, n, &out, &e) == APX_ERR_ARGUMENT && out.data == NULL);
+        CHECK(apx_error_translate(t, NULL, 2, 1, 500, buf, n, &out, &e) == APX_ERR_ARGUMENT && out.data == NULL);
+        CHECK(apx_error_build(APX_FORMAT_ANTHROPIC, 500, buf, n, &out, &e) == APX_ERR_ARGUMENT && out.data == NULL);
+        CHECK(apx_count_tokens(t, 1, buf, n, &tokens, &e) == APX_ERR_ARGUMENT && tokens == -7);
+        apx_stream *s = NULL;
+        if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, &s, &e) != APX_OK) continue;
+        CHECK(apx_stream_feed(s, buf, n, 0, &out, &e) == APX_ERR_ARGUMENT && out.data == NULL);
+
+        uint8_t *dst = malloc(8);
+        if (dst) {
+            /* input windows: pos or size of 2^63 or more, pos > size */
+            apx_in bad_in[] = {{buf, 4, n}, {buf, n, n - 1}, {buf, n, 0}, {buf, n, n}, {buf, 16, 17}};
+            for (size_t i = 0; i < sizeof bad_in / sizeof bad_in[0]; i++) {
+                apx_in in = bad_in[i];
+                apx_out o = {dst, 8, 0};
+                size_t pending = 12345;
+                CHECK(apx_stream_translate(s, &o, &in, APX_STREAM_CONTINUE, &pending, &e) == APX_ERR_ARGUMENT);
+                CHECK(in.pos == bad_in[i].pos && o.pos == 0 && pending == 12345);
+            }
+            /* output windows likewise */
+            apx_out bad_out[] = {{dst, 8, n}, {dst, n, n - 1}, {dst, n, 0}, {dst, n, n}};
+            for (size_t i = 0; i < sizeof bad_out / sizeof bad_out[0]; i++) {
+                apx_out o = bad_out[i];
+                CHECK(apx_stream_translate(s, &o, NULL, APX_STREAM_CONTINUE, NULL, &e) == APX_ERR_ARGUMENT);
+                CHECK(o.pos == bad_out[i].pos);
+            }
+            /* the stream is still usable: argument errors do not touch it */
+            apx_in in = {(const uint8_t *)CHAT_SSE, sizeof(CHAT_SSE) - 1, 0};
+            apx_out o = {dst, 8, 0};
+            size_t pending = 0;
+            CHECK(apx_stream_translate(s, &o, &in, APX_STREAM_END, &pending, &e) == APX_OK);
+            CHECK(in.pos == in.size && o.pos == 8 && pending > 0);
+            free(dst);
+        }
+        apx_stream_free(s);
+    }
+    free(buf);
+
+    /* any int32 status: the client gets an HTTP status */
+    const int32_t statuses[] = {INT32_MIN, -1, 0, 200, 600, INT32_MAX};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        apx_error e;
+        apx_output out = {0};
+        for (apx_format f = 1; f <= 3; f++) {
+            for (apx_format g = 1; g <= 3; g++) {
+                CHECK(apx_error_translate(t, NULL, f, g, statuses[i], S("{\"error\":{\"message\":\"x\"}}"), &out, &e) == APX_OK);
+                CHECK(out.http_status >= 100 && out.http_status <= 599);
+                apx_output_free(&out);
+            }
+            CHECK(apx_error_build(f, statuses[i], S("m"), &out, &e) == APX_OK);
+            CHECK(out.http_status >= 400 && out.http_status <= 599);
+            apx_output_free(&out);
+        }
+    }
+
+    /* the issue's repro: Responses usage at the int64 limits */
+    static const char RESP_MAX[] =
+        "{\"id\":\"r\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\",\"output\":[],"
+        "\"usage\":{\"input_tokens\":9223372036854775807,\"output_tokens\":9223372036854775807}}";
+    static const char RESP_MIN[] =
+        "{\"id\":\"r\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\",\"output\":[],"
+        "\"usage\":{\"input_tokens\":-9223372036854775808,\"output_tokens\":1}}";
+    for (apx_format to = 1; to <= 2; to++) {
+        apx_error e;
+        apx_output out = {0};
+        CHECK(apx_response_translate(t, NULL, APX_FORMAT_OPENAI_RESPONSES, to, S(RESP_MAX), &out, &e) == APX_OK);
+        CHECK(out.len > 0 && !contains(out.data, out.len, "9223372036854775807") && !contains(out.data, out.len, ":-"));
+        apx_output_free(&out);
+        CHECK(apx_response_translate(t, NULL, APX_FORMAT_OPENAI_RESPONSES, to, S(RESP_MIN), &out, &e) == APX_ERR_INVALID);
+        CHECK(strcmp(e.path, "usage.input_tokens") == 0 && out.data == NULL);
+    }
+
+    /* warnings are joined with '\n': one warning quoting a client key with line breaks and an
+       escape sequence stays one clean line */
+    static const char EVIL_KEY[] =
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"a\\nb\\r\\u001b[31m\":1}";
+    apx_error e;
+    apx_output out = {0};
+    CHECK(apx_request_translate(t, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, S(EVIL_KEY), &out, NULL, &e) == APX_OK);
+    CHECK(out.warnings != NULL && strlen(out.warnings) == out.warnings_len);
+    CHECK(out.warnings && !strchr(out.warnings, '\n') && !strchr(out.warnings, '\r') && !strchr(out.warnings, 0x1b));
+    CHECK(out.warnings && strstr(out.warnings, "a\\nb\\r\\u001b[31m") != NULL);
+    apx_output_free(&out);
+}
+
 struct worker { apx_translator *t; int bad; };
 
 static void *work(void *arg) {
@@ -392,6 +497,51 @@ static void *work(void *arg) {
     return NULL;
 }
 
+/* apx_stream_fail: the client format's failure ending, queued as pending output, in any state. */
+static void test_stream_fail(apx_translator *t) {
+    apx_error e;
+    apx_output out = {0};
+    apx_stream *s = NULL;
+    CHECK(apx_stream_fail(NULL, 502, S("x"), &e) == APX_ERR_ARGUMENT);
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_RESPONSES, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_fail(s, 502, NULL, 3, &e) == APX_ERR_ARGUMENT);
+    /* mid-stream, drained through a 7-byte window */
+    size_t half = sizeof(CHAT_SSE) / 2;
+    CHECK(apx_stream_feed(s, (const uint8_t *)CHAT_SSE, half, 0, &out, &e) == APX_OK);
+    apx_output_free(&out);
+    CHECK(apx_stream_fail(s, 502, S("upstream broke"), &e) == APX_OK);
+    char got[8192];
+    size_t n = 0, pending = 1;
+    while (pending && n + 7 <= sizeof got) {
+        apx_out o = {(uint8_t *)got + n, 7, 0};
+        CHECK(apx_stream_translate(s, &o, NULL, APX_STREAM_CONTINUE, &pending, &e) == APX_OK);
+        n += o.pos;
+    }
+    CHECK(pending == 0 && contains((uint8_t *)got, n, "event: error\ndata: {\"type\":\"error\",\"sequence_number\":"));
+    CHECK(contains((uint8_t *)got, n, "event: response.failed"));
+    CHECK(contains((uint8_t *)got, n, "\"message\":\"upstream broke\""));
+    /* ended: nothing more, input refused */
+    CHECK(apx_stream_fail(s, 502, S("again"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 0, &out, &e) == APX_OK && out.len == 0);
+    apx_output_free(&out);
+    CHECK(apx_stream_feed(s, S("data: {}\n\n"), 0, &out, &e) == APX_ERR_STATE);
+    /* after a translation error (APX_ERR_STREAM), without a reset */
+    apx_stream_reset(s);
+    CHECK(apx_stream_feed(s, S("data: {not json\n\n"), 0, &out, &e) == APX_ERR_STREAM);
+    CHECK(apx_stream_fail(s, 504, S("timed out"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 0, &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "event: response.created") && contains(out.data, out.len, "event: response.failed"));
+    apx_output_free(&out);
+    apx_stream_free(s);
+    /* before any byte, Anthropic client: the error event alone */
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_fail(s, 429, S("slow down"), &e) == APX_OK);
+    CHECK(apx_stream_feed(s, NULL, 0, 1, &out, &e) == APX_OK);
+    CHECK(contains(out.data, out.len, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\""));
+    apx_output_free(&out);
+    apx_stream_free(s);
+}
+
 static void test_threads(apx_translator *t) {
     pthread_t th[4];
     struct worker w[4];
@@ -407,6 +557,8 @@ int main(void) {
         test_requests(t);
         test_responses_and_errors(t);
         test_streams(t);
+        test_hostile_sizes(t);
+        test_stream_fail(t);
         test_threads(t);
         apx_translator_free(t);
     }

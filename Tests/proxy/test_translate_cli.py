@@ -95,3 +95,38 @@ def test_stream_is_translated_incrementally():
     text = "".join(json.loads(line[6:])["delta"].get("text", "") for line in got.decode().splitlines()
                    if line.startswith("data: ") and '"content_block_delta"' in line)
     assert text == "Hello there"
+
+
+def _responses_with_usage(input_tokens, output_tokens=1):
+    return ('{"id":"resp_1","object":"response","status":"completed","model":"m",'
+            '"output":[{"type":"message","id":"m1","role":"assistant","content":[{"type":"output_text","text":"hi"}]}],'
+            '"usage":{"input_tokens":%s,"output_tokens":%s,"input_tokens_details":{"cached_tokens":0}}}'
+            % (input_tokens, output_tokens)).encode()
+
+
+def _token_counts(value):
+    """Every integer under a key containing "tokens", at any depth."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if "tokens" in k and isinstance(v, int):
+                yield k, v
+            else:
+                yield from _token_counts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _token_counts(v)
+
+
+def test_hostile_usage_never_kills_the_process():
+    """Issue 9's repro: Responses usage at the int64 limits used to die with SIGILL."""
+    for to in ("anthropic", "openai-chat"):
+        for tokens in ("9223372036854775807", "99999999999999999999", "1e400"):
+            for body in (_responses_with_usage(tokens), _responses_with_usage(1, tokens)):
+                r = run(["--from", "openai-responses", "--to", to, "--kind", "response"], body)
+                assert r.returncode == 0, (to, tokens, r.returncode, r.stderr)
+                counts = list(_token_counts(json.loads(r.stdout)))
+                assert counts and all(0 <= v <= 2 ** 50 for _, v in counts), counts
+        for tokens in ("-9223372036854775808", "-1"):
+            r = run(["--from", "openai-responses", "--to", to, "--kind", "response"], _responses_with_usage(tokens))
+            assert r.returncode == 1, (to, tokens, r.returncode, r.stderr)
+            assert b"usage.input_tokens" in r.stderr and b"non-negative" in r.stderr

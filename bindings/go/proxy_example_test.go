@@ -52,8 +52,11 @@ func anthropicToOpenAI(tr *apxlate.Translator, upstreamURL, upstreamKey string) 
 				return
 			}
 			w.Header().Set("Content-Type", "text/event-stream")
-			io.Copy(s, resp.Body) // each upstream read is translated and flushed to the client
-			s.Close()             // ends the client stream well-formed
+			// each upstream read is translated and flushed to the client
+			if _, err := io.Copy(s, resp.Body); err != nil {
+				s.Fail(http.StatusBadGateway, "the upstream stream broke: "+err.Error()) // the client format's error ending
+			}
+			s.Close() // ends the client stream well-formed
 		default:
 			upBody, _ := io.ReadAll(resp.Body)
 			out, err := tr.TranslateResponse(ex, apxlate.FormatNone, apxlate.FormatNone, upBody)

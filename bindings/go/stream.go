@@ -156,6 +156,28 @@ func (s *Stream) Reset(dst io.Writer) {
 	s.err = nil
 }
 
+// Fail ends the client stream with an error in the client's format (Anthropic `error` event,
+// Chat error chunk, Responses `error` then `response.failed`), written to the destination after
+// anything still pending: for when the upstream broke, timed out, or Write returned an error.
+// status picks the error kind (502 upstream broken, 504 timeout, ...). Afterwards the stream
+// takes no more input; Close only frees it.
+func (s *Stream) Fail(status int, message string) error {
+	if s.p == nil {
+		return errClosed("Stream")
+	}
+	msg := []byte(message)
+	var e C.apx_error
+	if st := C.apx_stream_fail(s.p, C.int32_t(status), bytesPtr(msg), C.size_t(len(msg)), &e); st != C.APX_OK {
+		return errorFrom(st, &e)
+	}
+	runtime.KeepAlive(msg)
+	s.err = s.run(nil, C.APX_STREAM_CONTINUE)
+	if s.err == nil {
+		s.err = s.flushDst()
+	}
+	return s.err
+}
+
 func (s *Stream) free() error {
 	if s.p != nil {
 		C.apx_stream_free(s.p)

@@ -3,6 +3,8 @@
 # nginx, /usr/share/nginx/src) with the installed nginx's configure flags (--with-compat among them),
 # so that `load_module` accepts it. Output: $APXLATE_NGINX_BUILD/ngx_http_apxlate_module.so
 # (default <repo>/.build-nginx). Needs build/lib/libapxlate.so and build/include (make lib).
+# NGINX_CC, NGINX_CC_OPT and NGINX_LD_OPT, when set, choose the compiler and add compile and link
+# flags (the sanitizer build of Tests/asan/run.sh uses them).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -19,7 +21,11 @@ cd "$OUT/nginx-src"
 NGX_CONF_FLAGS=()
 # shellcheck disable=SC1091
 [ -f conf_flags ] && . ./conf_flags
-./configure "${NGX_CONF_FLAGS[@]}" --with-compat --add-dynamic-module="$HERE" >"$OUT/configure.log" 2>&1 \
+extra=()
+[ -n "${NGINX_CC:-}" ] && extra+=(--with-cc="$NGINX_CC")
+[ -n "${NGINX_CC_OPT:-}" ] && extra+=(--with-cc-opt="$NGINX_CC_OPT")
+[ -n "${NGINX_LD_OPT:-}" ] && extra+=(--with-ld-opt="$NGINX_LD_OPT")
+./configure "${NGX_CONF_FLAGS[@]}" "${extra[@]}" --with-compat --add-dynamic-module="$HERE" >"$OUT/configure.log" 2>&1 \
   || { tail -30 "$OUT/configure.log" >&2; exit 1; }
 make -f objs/Makefile modules >"$OUT/make.log" 2>&1 || { grep -E 'error|warning' "$OUT/make.log" >&2; tail -20 "$OUT/make.log" >&2; exit 1; }
 cp objs/ngx_http_apxlate_module.so "$OUT/ngx_http_apxlate_module.so"

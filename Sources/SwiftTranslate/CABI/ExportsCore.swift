@@ -19,7 +19,7 @@ public func apx_status_str(_ code: Int32) -> UnsafePointer<CChar>? {
 
 @_cdecl("apx_format_from_name")
 public func apx_format_from_name(_ name: UnsafePointer<UInt8>?, _ len: Int) -> Int32 {
-    guard let bytes = CBuffers.bytes(name, len) else { return 0 }
+    guard let bytes = CBuffers.bytes(name, len) else { return 0 } // NULL or an invalid length: no format
     return Format(name: String(decoding: bytes, as: UTF8.self))?.rawValue ?? 0
 }
 
@@ -46,7 +46,7 @@ public func apx_translator_new(_ config: UnsafePointer<UInt8>?, _ len: Int,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?,
                                _ error: UnsafeMutablePointer<apx_error>?) -> Int32 {
     guard let out else { return CBuffers.argument(error, "apx_translator_new: out is NULL") }
-    guard let bytes = CBuffers.bytes(config, len) else { return CBuffers.argument(error, "apx_translator_new: config is NULL") }
+    guard let bytes = CBuffers.bytes(config, len) else { return CBuffers.argument(error, CBuffers.unreadable("apx_translator_new: config", len)) }
     do {
         let t = try Translator(configJSON: bytes)
         out.pointee = Handle.retain(TranslatorBox(t))

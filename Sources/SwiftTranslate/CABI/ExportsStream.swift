@@ -86,14 +86,17 @@ public func apx_stream_translate(_ s: OpaquePointer?, _ output: UnsafeMutablePoi
     guard let box = Handle.get(s, as: StreamBox.self) else { return CBuffers.argument(error, "stream is NULL") }
     guard let output else { return CBuffers.argument(error, "output is NULL") }
     guard op >= 0 && op <= 2 else { return CBuffers.argument(error, "unknown stream operation \(op)") }
-    guard output.pointee.pos <= output.pointee.size, output.pointee.dst != nil || output.pointee.size == 0 else {
-        return CBuffers.argument(error, "output window is invalid (pos > size or dst NULL)")
+    // size_t fields arrive as Int: one of 2^63 or more is negative here. Both must be real sizes
+    // before `pos <= size` means anything and before any pointer arithmetic.
+    let o = output.pointee
+    guard CBuffers.isSize(o.size), CBuffers.isSize(o.pos), o.pos <= o.size, o.dst != nil || o.size == 0 else {
+        return CBuffers.argument(error, "output window is invalid (size or pos 2^63 or more, pos > size, or dst NULL)")
     }
     var slice: ArraySlice<UInt8> = []
     if let input {
         let i = input.pointee
-        guard i.pos <= i.size, i.src != nil || i.size == 0 else {
-            return CBuffers.argument(error, "input window is invalid (pos > size or src NULL)")
+        guard CBuffers.isSize(i.size), CBuffers.isSize(i.pos), i.pos <= i.size, i.src != nil || i.size == 0 else {
+            return CBuffers.argument(error, "input window is invalid (size or pos 2^63 or more, pos > size, or src NULL)")
         }
         if i.size > i.pos, let src = i.src {
             slice = ArraySlice(UnsafeBufferPointer(start: src + i.pos, count: i.size - i.pos))
@@ -105,17 +108,17 @@ public func apx_stream_translate(_ s: OpaquePointer?, _ output: UnsafeMutablePoi
         return CBuffers.fail(error, e)
     }
     if let input { input.pointee.pos = input.pointee.size }
-    // Drain pending bytes into the caller's window.
-    let room = output.pointee.size - output.pointee.pos
-    let n = min(room, box.pendingCount)
-    if n > 0, let dst = output.pointee.dst {
+    // Drain pending bytes into the caller's window (0 <= o.pos <= o.size was checked above, so
+    // o.pos + n <= o.size cannot overflow).
+    let n = min(o.size - o.pos, box.pendingCount)
+    if n > 0, let dst = o.dst {
         box.pending.withUnsafeBufferPointer { src in
             if let base = src.baseAddress {
-                (dst + output.pointee.pos).update(from: base + box.pendingPos, count: n)
+                (dst + o.pos).update(from: base + box.pendingPos, count: n)
             }
         }
         box.pendingPos += n
-        output.pointee.pos += n
+        output.pointee.pos = o.pos + n
     }
     pending?.pointee = box.pendingCount
     return 0
@@ -127,7 +130,7 @@ public func apx_stream_feed(_ s: OpaquePointer?, _ data: UnsafePointer<UInt8>?, 
                             _ error: UnsafeMutablePointer<apx_error>?) -> Int32 {
     guard let box = Handle.get(s, as: StreamBox.self) else { return CBuffers.argument(error, "stream is NULL") }
     guard let output else { return CBuffers.argument(error, "output is NULL") }
-    guard let bytes = CBuffers.bytes(data, len) else { return CBuffers.argument(error, "data is NULL") }
+    guard let bytes = CBuffers.bytes(data, len) else { return CBuffers.argument(error, CBuffers.unreadable("data", len)) }
     do {
         try box.process(bytes[...], end: end != 0)
     } catch let e {

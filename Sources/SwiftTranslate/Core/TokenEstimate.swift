@@ -1,5 +1,7 @@
 /// A local input-token estimate: about 4 UTF-8 bytes a token for text, schemas and arguments,
-/// a fixed cost per image or document, and a small overhead per message and tool.
+/// a fixed cost per image or document, and a small overhead per message and tool. Sums of
+/// in-memory sizes and at most 3,000 per part (each part is several input bytes): no overflow.
+/// `count` recurses once at most: tool-result content never holds a tool result (decoders).
 public enum TokenEstimate {
     static let imageTokens = 1600
     static let documentTokens = 3000
@@ -19,6 +21,8 @@ public enum TokenEstimate {
         return fixed + (bytes + 3) / 4
     }
 
+    /// Recurses into tool results only, at most twice deep: the decoders put text, images,
+    /// documents and opaque blocks inside a tool result, never another tool result.
     private static func count(_ p: NPart, _ bytes: inout Int, _ fixed: inout Int) {
         switch p {
         case .text(let t): bytes += t.text.utf8.count

@@ -33,17 +33,18 @@ public enum Status: Int32, Sendable {
 }
 
 /// Every failure of the library: a status, a readable message, and where (JSON path and/or
-/// byte offset into the input).
+/// byte offset into the input). Message and path never hold a control character (hosts log
+/// them): whatever is set is escaped (LogText), so no caller can forget.
 public struct TranslateError: Error, Sendable, Equatable {
     public var status: Status
-    public var message: String
-    public var path: String
+    public var message: String { didSet { message = LogText.escaped(message) } }
+    public var path: String { didSet { path = LogText.escaped(path) } }
     public var offset: Int
 
     public init(_ status: Status, _ message: String, path: String = "", offset: Int = -1) {
         self.status = status
-        self.message = message
-        self.path = path
+        self.message = LogText.escaped(message)
+        self.path = LogText.escaped(path)
         self.offset = offset
     }
 
@@ -58,12 +59,13 @@ public struct TranslateError: Error, Sendable, Equatable {
 }
 
 /// Warnings collected while translating: what was dropped or approximated, with its path.
+/// Each is one line without control characters (LogText): the C ABI joins them with '\n'.
 public struct Diagnostics: Sendable {
     public private(set) var warnings: [String] = []
     public init() {}
 
     public mutating func dropped(_ path: String, _ why: String) {
-        warnings.append(path.isEmpty ? why : "\(path): \(why)")
+        warnings.append(LogText.escaped(path.isEmpty ? why : "\(path): \(why)"))
     }
 
     public var text: String { warnings.joined(separator: "\n") }

@@ -15,15 +15,31 @@ public final class Translator: Sendable {
         public var status: Int = 0
     }
 
-    public func translateRequest(from: Format, to: Format, body: [UInt8]) throws(TranslateError) -> (Output, Exchange) {
-        let doc = try JSONDocument.parse(body)
-        let root = doc.root
-        guard root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(root.kindDescription)") }
-        var ctx = TranslationContext(config: config)
-        if from == to {
-            return try passthroughRequest(format: from, doc: doc)
+    /// APX_ERR_LIMIT for a body larger than `limits.max_body_bytes` (the offset is the limit:
+    /// the first byte too many).
+    public func checkBodySize(_ count: Int) throws(TranslateError) {
+        guard count <= config.maxBodyBytes else {
+            throw TranslateError(.limit, "body of \(count) bytes is larger than limits.max_body_bytes (\(config.maxBodyBytes))",
+                                 offset: config.maxBodyBytes)
         }
-        var request = try codec(for: from).decodeRequest(root, &ctx)
+    }
+
+    // Memory: `body` is consumed and the document dies at the end of the decoding scope, so the
+    // input, the parse tape, the neutral model and the output are never all alive at once.
+
+    public func translateRequest(from: Format, to: Format, body: consuming [UInt8]) throws(TranslateError) -> (Output, Exchange) {
+        try checkBodySize(body.count)
+        var ctx = TranslationContext(config: config)
+        var request: NRequest
+        do {
+            let doc = try JSONDocument.parse(consume body)
+            let root = doc.root
+            guard root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(root.kindDescription)") }
+            if from == to {
+                return try passthroughRequest(format: from, doc: doc)
+            }
+            request = try codec(for: from).decodeRequest(root, &ctx)
+        }
         let clientModel = request.model
         request.model = config.mapModel(clientModel)
         ctx.clientModel = clientModel
@@ -51,10 +67,7 @@ public final class Translator: Sendable {
             clientModel = name
             upstreamModel = config.mapModel(name)
             if upstreamModel != name {
-                var w = JSONWriter()
-                w.string(upstreamModel)
-                let start = model.offset
-                out = Array(doc.bytes[0..<start]) + w.bytes + Array(doc.bytes[(start + model.raw.count)...])
+                out = Self.replacing(model, in: doc, with: upstreamModel)
             }
         }
         let stream = root["stream"]?.bool ?? false
@@ -68,13 +81,17 @@ public final class Translator: Sendable {
         return (Output(body: out, warnings: diagnostics.warnings), exchange)
     }
 
-    public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: [UInt8]) throws(TranslateError) -> Output {
-        let doc = try JSONDocument.parse(body)
+    public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: consuming [UInt8]) throws(TranslateError) -> Output {
+        try checkBodySize(body.count)
         var ctx = exchange?.context(config: config) ?? TranslationContext(config: config)
-        if from == to {
-            return Output(body: passthroughResponseModel(doc: doc, clientModel: exchange?.clientModel), warnings: [])
+        var response: NResponse
+        do {
+            let doc = try JSONDocument.parse(consume body)
+            if from == to {
+                return Output(body: passthroughResponseModel(doc: doc, clientModel: exchange?.clientModel), warnings: [])
+            }
+            response = try codec(for: from).decodeResponse(doc.root, &ctx)
         }
-        var response = try codec(for: from).decodeResponse(doc.root, &ctx)
         if let failure = response.error {
             // A 200 carrying a failed generation: the client gets its own error body and status,
             // as a stream's `response.failed` becomes the client's error event.
@@ -97,17 +114,32 @@ public final class Translator: Sendable {
     /// Passthrough responses report the client's model name, nothing else changes.
     private func passthroughResponseModel(doc: JSONDocument, clientModel: String?) -> [UInt8] {
         guard let clientModel, let model = doc.root["model"], model.isString, !model.stringEquals(clientModel) else { return doc.bytes }
-        var w = JSONWriter()
-        w.string(clientModel)
-        let start = model.offset
-        return Array(doc.bytes[0..<start]) + w.bytes + Array(doc.bytes[(start + model.raw.count)...])
+        return Self.replacing(model, in: doc, with: clientModel)
     }
 
+    /// The document's bytes with the string `value` replaced by `name` (one copy, no temporaries).
+    private static func replacing(_ value: JSONValue, in doc: JSONDocument, with name: String) -> [UInt8] {
+        let start = value.offset
+        let end = start + value.raw.count
+        var w = JSONWriter(capacity: doc.bytes.count - (end - start) + name.utf8.count + 8)
+        w.bytes.append(contentsOf: doc.bytes[0..<start])
+        w.string(name)
+        w.bytes.append(contentsOf: doc.bytes[end...])
+        return w.bytes
+    }
+
+    /// An error body larger than `limits.max_body_bytes` is not parsed: the client gets the
+    /// generic message for the status.
     public func translateError(exchange: Exchange?, from: Format, to: Format, status: Int, body: [UInt8]) -> Output {
-        if from == to {
-            return Output(body: body, warnings: [], status: status)
+        // Same format: the upstream's error body as it is, when it is one (a JSON object with an
+        // `error` object); anything else (an HTML page, nothing, garbage, an oversized body) is
+        // rebuilt like any error. Any int32 may come through the C ABI: a client gets an HTTP
+        // status, or 502.
+        if from == to, body.count <= config.maxBodyBytes, let doc = try? JSONDocument.parse(body),
+           let e = doc.root["error"], e.isObject {
+            return Output(body: body, warnings: [], status: (100...599).contains(status) ? status : 502)
         }
-        let error = codec(for: from).decodeError(status: status, body: body)
+        let error = codec(for: from).decodeError(status: status, body: body.count <= config.maxBodyBytes ? body : [])
         let (outStatus, out) = codec(for: to).encodeError(error)
         return Output(body: out, warnings: [], status: outStatus)
     }
@@ -118,11 +150,15 @@ public final class Translator: Sendable {
         return Output(body: out, warnings: [], status: outStatus)
     }
 
-    public func countTokens(format: Format, body: [UInt8]) throws(TranslateError) -> Int {
-        let doc = try JSONDocument.parse(body)
-        guard doc.root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(doc.root.kindDescription)") }
+    public func countTokens(format: Format, body: consuming [UInt8]) throws(TranslateError) -> Int {
+        try checkBodySize(body.count)
         var ctx = TranslationContext(config: config)
-        let request = try codec(for: format).decodeRequest(doc.root, &ctx)
+        let request: NRequest
+        do {
+            let doc = try JSONDocument.parse(consume body)
+            guard doc.root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(doc.root.kindDescription)") }
+            request = try codec(for: format).decodeRequest(doc.root, &ctx)
+        }
         return TokenEstimate.request(request)
     }
 }

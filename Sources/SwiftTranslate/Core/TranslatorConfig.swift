@@ -32,6 +32,14 @@ public struct TranslatorConfig: Sendable {
     // How Chat clients receive reasoning text.
     public var clientReasoningField: ReasoningField = .reasoningContent
 
+    /// `limits.max_body_bytes`: the largest one-shot body (request, response, token count) and
+    /// the largest data of one stream event accepted; more is APX_ERR_LIMIT. Upstream error
+    /// bodies over it are not parsed (the client gets a generic error for the status).
+    public var maxBodyBytes: Int = TranslatorConfig.defaultMaxBodyBytes
+    public static let defaultMaxBodyBytes = 64 << 20
+    /// The largest `limits.max_body_bytes` accepted (the JSON tape's offsets are 32-bit).
+    public static let maxBodyBytesCeiling = 1 << 31
+
     public init() {}
 
     /// The upstream model for a client's model name: exact map, then family, then default.
@@ -58,6 +66,19 @@ public struct TranslatorConfig: Sendable {
             switch key {
             case "models": try parseModels(value, into: &config)
             case "upstream": try parseUpstream(value, into: &config)
+            case "limits":
+                try expectObject(value, "limits")
+                for (k, v) in value.members {
+                    switch k {
+                    case "max_body_bytes":
+                        let n = try positiveInt(v, "limits.max_body_bytes")
+                        guard n <= maxBodyBytesCeiling else {
+                            throw TranslateError(.config, "limits.max_body_bytes: at most \(maxBodyBytesCeiling) (2 GiB)", path: "limits.max_body_bytes")
+                        }
+                        config.maxBodyBytes = n
+                    default: throw unknown("limits.\(k)")
+                    }
+                }
             case "client":
                 try expectObject(value, "client")
                 for (k, v) in value.members {
@@ -135,8 +156,11 @@ public struct TranslatorConfig: Sendable {
         guard let b = v.bool else { throw TranslateError(.config, "\(path): expected true or false, got \(v.kindDescription)", path: path) }
         return b
     }
+    /// A positive integer, saturated at Int.max (a cap of 1e30 means "no cap"; see Counts).
     private static func positiveInt(_ v: JSONValue, _ path: String) throws(TranslateError) -> Int {
-        guard let i = v.int, i > 0 else { throw TranslateError(.config, "\(path): expected a positive integer", path: path) }
+        guard let i = v.count(upTo: .max), i > 0 else {
+            throw TranslateError(.config, "\(path): expected a positive integer, got \(v.numberForMessage)", path: path)
+        }
         return i
     }
     private static func reasoningField(_ v: JSONValue, _ path: String) throws(TranslateError) -> ReasoningField {

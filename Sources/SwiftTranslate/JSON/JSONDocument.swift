@@ -12,12 +12,19 @@ public final class JSONDocument: @unchecked Sendable {
         self.nodes = nodes
     }
 
+    /// Tape offsets are 32-bit (see `JSONNode`); translator configurations cap bodies far lower
+    /// (`limits.max_body_bytes`).
+    static let maxBytes = Int(exactly: UInt32.max) ?? Int.max
+
     /// The top-level value.
     public var root: JSONValue { JSONValue(doc: self, index: 0) }
 
     /// Parse `bytes` strictly (RFC 8259, UTF-8). Throws `TranslateError` with `.json` and the
-    /// byte offset, or `.limit` when nesting exceeds `maxDepth`.
+    /// byte offset, or `.limit` when nesting exceeds `maxDepth` or the input has `maxBytes` or more.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(TranslateError) -> JSONDocument {
+        guard bytes.count < maxBytes else {
+            throw TranslateError(.limit, "JSON document of \(bytes.count) bytes: the parser takes less than \(maxBytes)", offset: maxBytes)
+        }
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         let nodes = try parser.parse()
         return JSONDocument(bytes: bytes, nodes: nodes)
@@ -32,14 +39,37 @@ public enum JSONKind: UInt8, Sendable {
     case object, array, string, number, `true`, `false`, null
 }
 
-/// One tape entry. For containers, `next` is the index just past the whole subtree and `count`
-/// the number of members/elements; for strings, `start..<end` excludes the quotes.
+/// One tape entry. For containers, `next` is the index just past the whole subtree (the number
+/// of members/elements is counted on demand, `JSONValue.count`); for strings, `start..<end`
+/// excludes the quotes.
+///
+/// Offsets and indices are stored as UInt32 (16 bytes a node instead of 40: the tape is the
+/// largest structure of a document made of many small values). `JSONDocument.parse` refuses
+/// input of `maxBytes` or more, and a document has at most one node per input byte plus one,
+/// so every value fits.
 struct JSONNode {
     var kind: JSONKind
     /// Strings only: the raw text contains a backslash escape.
     var escaped: Bool
-    var start: Int
-    var end: Int
-    var next: Int
-    var count: Int
+    private var start32: UInt32
+    private var end32: UInt32
+    private var next32: UInt32
+
+    init(kind: JSONKind, escaped: Bool, start: Int, end: Int, next: Int) {
+        self.kind = kind
+        self.escaped = escaped
+        start32 = UInt32(truncatingIfNeeded: start)
+        end32 = UInt32(truncatingIfNeeded: end)
+        next32 = UInt32(truncatingIfNeeded: next)
+    }
+
+    var start: Int { Int(start32) }
+    var end: Int {
+        get { Int(end32) }
+        set { end32 = UInt32(truncatingIfNeeded: newValue) }
+    }
+    var next: Int {
+        get { Int(next32) }
+        set { next32 = UInt32(truncatingIfNeeded: newValue) }
+    }
 }

@@ -14,12 +14,9 @@ extension JSONTypedReads {
         return b
     }
 
-    /// A non-negative integer (token counts).
+    /// A non-negative integer (max_tokens, budgets), saturated at Int.max (see Counts).
     static func count(_ v: JSONValue, _ path: String) throws(TranslateError) -> Int {
-        guard let i = v.int, i >= 0 else {
-            let got = v.kind == .number ? (v.numberText ?? "a number") : v.kindDescription
-            throw TranslateError.invalid(path, "expected a non-negative integer, got \(got)")
-        }
+        guard let i = v.count(upTo: .max) else { throw TranslateError.notACount(path, v) }
         return i
     }
 

@@ -21,8 +21,21 @@ public struct JSONValue: @unchecked Sendable {
         return doc.bytes[n.start..<n.end]
     }
 
-    /// Number of members (object) or elements (array); 0 for scalars.
-    public var count: Int { node.count }
+    /// Number of members (object) or elements (array); 0 for scalars. Counted by skipping over
+    /// the children (the tape does not store it).
+    public var count: Int {
+        let nodes = doc.nodes
+        let n = nodes[index]
+        guard n.kind == .object || n.kind == .array else { return 0 }
+        let step = n.kind == .object ? 1 : 0 // a member is a key node, then its value
+        var c = 0
+        var i = index + 1
+        while i < n.next {
+            i = nodes[i + step].next
+            c += 1
+        }
+        return c
+    }
 
     // MARK: scalars
 
@@ -46,7 +59,17 @@ public struct JSONValue: @unchecked Sendable {
             return String(copying: UTF8Span(unchecked: bytes.span.extracting(n.start..<n.end), isKnownASCII: false))
         }
         let bytes = doc.bytes
-        let decoded = JSONUnescape.bytes(bytes.span.extracting(n.start..<n.end))
+        let range = n.start..<n.end
+        if range.count >= JSONUnescape.directThreshold {
+            // Large: decoded straight into the String's storage, which costs a UTF-8 validation
+            // but not a second copy of the text (peak memory of one-shot bodies).
+            return String(unsafeUninitializedCapacity: range.count) { buffer in
+                var out = buffer.mutableSpan
+                var dst = out.mutableBytes
+                return JSONUnescape.decode(bytes.span.extracting(range), into: &dst)
+            }
+        }
+        let decoded = JSONUnescape.bytes(bytes.span.extracting(range))
         return String(copying: UTF8Span(unchecked: decoded.span, isKnownASCII: false))
     }
 
@@ -225,6 +248,20 @@ enum JSONUnescape {
         do {
             var outSpan = out.mutableSpan
             var dst = outSpan.mutableBytes
+            o = decode(span, into: &dst)
+        }
+        out.removeLast(n - o)
+        return out
+    }
+
+    /// Strings at least this long are decoded straight into a String (`JSONValue.string`).
+    static let directThreshold = 1 << 16
+
+    /// Decodes `span` into `dst` (at least `span.count` bytes); returns the decoded length.
+    static func decode(_ span: Span<UInt8>, into dst: inout MutableRawSpan) -> Int {
+        let n = span.count
+        var o = 0
+        do {
             let src = span.bytes
             var i = 0
             while i < n {
@@ -285,8 +322,7 @@ enum JSONUnescape {
                 o += 1
             }
         }
-        out.removeLast(n - o)
-        return out
+        return o
     }
 
     private static func hex4(_ span: Span<UInt8>, _ at: Int) -> UInt32 {

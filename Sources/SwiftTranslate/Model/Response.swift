@@ -39,5 +39,5 @@ public struct NUsage: Sendable, Equatable {
         self.input = input; self.cacheRead = cacheRead; self.cacheWrite = cacheWrite; self.output = output; self.reasoning = reasoning
     }
     /// Anthropic's `input_tokens`: the uncached part, never negative.
-    public var uncachedInput: Int { max(0, input - cacheRead - cacheWrite) }
+    public var uncachedInput: Int { max(0, input.saturatingSubtract(cacheRead).saturatingSubtract(cacheWrite)) }
 }

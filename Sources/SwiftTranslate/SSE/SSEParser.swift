@@ -28,10 +28,16 @@ struct SSEEvent {
 /// One deliberate leniency: at the end of the stream (`finish`) a last line without line end, and
 /// an event not followed by its blank line, are still delivered (WHATWG discards them), so an
 /// upstream that omits the final blank line after `data: [DONE]` loses nothing.
+///
+/// Memory is bounded: the data of one event larger than `maxEventBytes` (however many `data:`
+/// lines carry it), and a line longer than that plus a field name, are APX_ERR_LIMIT errors with
+/// the byte offset; `event:`/`id:` lines replace their value, other fields are dropped.
 struct SSEParser {
+    /// The most data one event may carry (`limits.max_body_bytes`).
+    let maxEventBytes: Int
     /// A line longer than this (an upstream that never sends a line end) is an error, not
-    /// unbounded memory.
-    static let maxLine = 64 << 20
+    /// unbounded memory: room for a `data:` line carrying `maxEventBytes`.
+    var maxLine: Int { maxEventBytes > Int.max - 64 ? Int.max : maxEventBytes + 64 }
 
     /// Stream offset of the next byte to read.
     private(set) var streamOffset = 0
@@ -55,7 +61,7 @@ struct SSEParser {
     private static let colon = UInt8(ascii: ":")
     private static let space = UInt8(ascii: " ")
 
-    init() {}
+    init(maxEventBytes: Int = TranslatorConfig.defaultMaxBodyBytes) { self.maxEventBytes = maxEventBytes }
 
     /// The next complete event (or comment) from `input[pos...]`, advancing `pos`; nil when the
     /// input is used up (its incomplete tail is buffered).
@@ -84,8 +90,8 @@ struct SSEParser {
                 carry.append(contentsOf: input[pos..<end])
                 streamOffset += end - pos
                 pos = end
-                if carry.count > SSEParser.maxLine {
-                    throw TranslateError(.limit, "SSE line longer than \(SSEParser.maxLine) bytes at byte \(carryOffset)", offset: carryOffset)
+                if carry.count > maxLine {
+                    throw TranslateError(.limit, "SSE line longer than \(maxLine) bytes at byte \(carryOffset)", offset: carryOffset)
                 }
                 return nil
             }
@@ -99,12 +105,12 @@ struct SSEParser {
             }
             let event: SSEEvent?
             if carry.isEmpty {
-                event = line(input[pos..<i], offset: streamOffset)
+                event = try line(input[pos..<i], offset: streamOffset)
             } else {
                 carry.append(contentsOf: input[pos..<i])
                 let l = carry
                 carry.removeAll(keepingCapacity: true)
-                event = line(l[...], offset: carryOffset)
+                event = try line(l[...], offset: carryOffset)
             }
             streamOffset += next - pos
             pos = next
@@ -138,21 +144,21 @@ struct SSEParser {
 
     /// End of stream: the last line without line end, and a pending event without its blank
     /// line, are delivered (see the type's note).
-    mutating func finish() -> [SSEEvent] {
+    mutating func finish() throws(TranslateError) -> [SSEEvent] {
         var out: [SSEEvent] = []
         if bomMatched < 3 && bomMatched > 0 { carry.insert(contentsOf: SSEParser.bom[0..<bomMatched], at: 0) }
         bomMatched = 3
         if !carry.isEmpty {
             let l = carry
             carry = []
-            if let e = line(l[...], offset: carryOffset) { out.append(e) }
+            if let e = try line(l[...], offset: carryOffset) { out.append(e) }
         }
-        if let e = line([], offset: streamOffset) { out.append(e) }
+        if let e = try line([], offset: streamOffset) { out.append(e) }
         return out
     }
 
     /// Interprets one line; returns an event when the line dispatches one (or is a comment).
-    private mutating func line(_ l: ArraySlice<UInt8>, offset: Int) -> SSEEvent? {
+    private mutating func line(_ l: ArraySlice<UInt8>, offset: Int) throws(TranslateError) -> SSEEvent? {
         guard let first = l.first else { return dispatch() }
         if first == SSEParser.colon {
             var v = l.dropFirst()
@@ -165,11 +171,17 @@ struct SSEParser {
         if value.first == SSEParser.space { value = value.dropFirst() }
         switch field.count {
         case 4 where field.elementsEqual("data".utf8):
+            let valueOffset = offset + (value.startIndex - l.startIndex)
+            // data.count <= maxEventBytes and value.count <= maxLine: no overflow
+            if data.count + (hasData ? 1 : 0) + value.count > maxEventBytes {
+                let start = hasData ? dataOffset : valueOffset
+                throw TranslateError(.limit, "SSE event data larger than \(maxEventBytes) bytes (limits.max_body_bytes): the event whose data starts at byte \(start) passes it with the line at byte \(valueOffset)", offset: valueOffset)
+            }
             if hasData {
                 data.append(SSEParser.LF)
             } else {
                 hasData = true
-                dataOffset = offset + (value.startIndex - l.startIndex)
+                dataOffset = valueOffset
             }
             data.append(contentsOf: value)
         case 5 where field.elementsEqual("event".utf8):

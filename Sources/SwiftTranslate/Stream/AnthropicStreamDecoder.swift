@@ -33,7 +33,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
         case "message_start":
             guard state == .waiting else { throw malformed("a second message_start", event) }
             let m = json["message"]
-            if let u = m?["usage"], u.isObject { usage = AnthropicUsage.decode(u) }
+            if let u = m?["usage"], u.isObject { usage = try AnthropicUsage.decode(u, path: "message.usage") }
             out.append(.messageStart(id: m?["id"]?.string ?? "", model: m?["model"]?.string ?? "", created: nil, usage: usage))
             state = .streaming
         case "ping":
@@ -60,7 +60,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
             try requireStarted(type, event)
             if let s = json["delta"]?["stop_reason"]?.string { stop = AnthropicStop.decode(s) }
             if let s = json["delta"]?["stop_sequence"]?.string { stopSequence = s }
-            if let u = json["usage"], u.isObject { merge(u) }
+            if let u = json["usage"], u.isObject { try merge(u) }
         case "message_stop":
             try requireStarted(type, event)
             end(into: &out)
@@ -94,15 +94,15 @@ struct AnthropicStreamDecoder: StreamDecoder {
     }
 
     /// `message_delta.usage` figures are cumulative totals: each present figure replaces ours.
-    private mutating func merge(_ u: JSONValue) {
-        if let o = u["output_tokens"]?.tokenCount { usage.output = o }
-        if let r = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount { usage.reasoning = r }
-        let read = u["cache_read_input_tokens"]?.tokenCount
-        let write = u["cache_creation_input_tokens"]?.tokenCount
-        if let i = u["input_tokens"]?.tokenCount {
-            usage.input = i &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
+    private mutating func merge(_ u: JSONValue) throws(TranslateError) {
+        if let o = try u.tokenCount("output_tokens", "usage") { usage.output = o }
+        if let d = u["output_tokens_details"], let r = try d.tokenCount("thinking_tokens", "usage.output_tokens_details") { usage.reasoning = r }
+        let read = try u.tokenCount("cache_read_input_tokens", "usage")
+        let write = try u.tokenCount("cache_creation_input_tokens", "usage")
+        if let i = try u.tokenCount("input_tokens", "usage") {
+            usage.input = i.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
         } else if read != nil || write != nil {
-            usage.input = usage.uncachedInput &+ (read ?? usage.cacheRead) &+ (write ?? usage.cacheWrite)
+            usage.input = usage.uncachedInput.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
         }
         if let read { usage.cacheRead = read }
         if let write { usage.cacheWrite = write }

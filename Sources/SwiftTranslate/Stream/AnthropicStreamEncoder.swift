@@ -13,7 +13,6 @@ struct AnthropicStreamEncoder: StreamEncoder {
         static let messageDelta = Array("message_delta".utf8)
         static let messageStop = Array("message_stop".utf8)
         static let ping = Array("ping".utf8)
-        static let error = Array("error".utf8)
     }
 
     private let settings: StreamSettings
@@ -104,8 +103,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
             }
             state = .ended
         case .error(let e):
-            let body = AnthropicErrors.encode(e).body
-            SSEWriter.event(Name.error, into: &out) { w in w.raw(body) }
+            StreamFailure.anthropic(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.event(Name.ping, into: &out) { w in

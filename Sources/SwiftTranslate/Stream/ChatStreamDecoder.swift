@@ -63,6 +63,8 @@ struct ChatStreamDecoder: StreamDecoder {
     private var heldThinking: [UInt8] = []
     private var heldText: [UInt8] = []
     private var usage: NUsage? = nil
+    /// Bytes of streamed text and arguments (for estimated usage). Counted with &+=: bytes that
+    /// actually arrived, so it cannot reach Int.max.
     private var outputBytes = 0
     private var chunkID = ""
     private var warnings: [String] = []
@@ -105,7 +107,7 @@ struct ChatStreamDecoder: StreamDecoder {
         }
         var usageHere = false
         if let u = usageValue, u.isObject {
-            usage = ChatUsage.decode(u)
+            usage = try ChatUsage.decode(u, path: "usage")
             usageHere = true
         }
         if case .waiting = state {
@@ -187,7 +189,7 @@ struct ChatStreamDecoder: StreamDecoder {
         if let t = nonEmptyText(content) { text(t, into: &out) }
         if let t = nonEmptyText(refusal) { text(t, into: &out) }
         if let toolCalls, toolCalls.isArray {
-            for tc in toolCalls.elements where tc.isObject { try toolFragment(tc, into: &out) }
+            for (k, tc) in toolCalls.elements.enumerated() where tc.isObject { try toolFragment(tc, k, into: &out) }
         }
         if let functionCall, functionCall.isObject { try legacyFunctionCall(functionCall, into: &out) }
     }
@@ -218,7 +220,12 @@ struct ChatStreamDecoder: StreamDecoder {
         return t
     }
 
-    private mutating func toolFragment(_ tc: JSONValue, into out: inout [StreamEvent]) throws(TranslateError) {
+    /// The largest Chat tool-call index taken (servers count from 0; at most `maxToolCalls`
+    /// calls exist), so that the index arithmetic below stays far from overflow.
+    static let maxToolIndex = Int(Int32.max)
+
+    /// `tc` is `choices[0].delta.tool_calls[k]`.
+    private mutating func toolFragment(_ tc: JSONValue, _ k: Int, into out: inout [StreamEvent]) throws(TranslateError) {
         var indexValue: JSONValue? = nil, idValue: JSONValue? = nil, fn: JSONValue? = nil
         try tc.forEachMember { key, value throws(TranslateError) in
             if bytesEqual(key, Key.index) { indexValue = value }
@@ -232,10 +239,15 @@ struct ChatStreamDecoder: StreamDecoder {
         }
         let id = idValue.flatMap { $0.rawStringLength > 0 ? $0.string : nil }
         let index: Int
-        if let i = indexValue?.int {
+        if let v = indexValue, v.kind == .number {
+            guard let i = v.count(upTo: .max), i <= Self.maxToolIndex else {
+                throw TranslateError.invalid("choices[0].delta.tool_calls[\(k)].index",
+                                             "expected a tool-call index from 0 to \(Self.maxToolIndex), got \(v.numberForMessage)")
+            }
             index = i
         } else if id != nil, !calls.contains(where: { $0.id == id }) {
-            index = (calls.map(\.index).max() ?? -1) &+ 1
+            // Indexes are at most maxToolIndex + maxToolCalls: + 1 cannot overflow.
+            index = (calls.map(\.index).max() ?? -1) + 1
         } else {
             index = lastCall ?? 0
         }

@@ -123,8 +123,7 @@ struct ChatStreamEncoder: StreamEncoder {
             SSEWriter.done(into: &out)
             state = .ended
         case .error(let e):
-            let body = OpenAIErrors.encode(e).body
-            SSEWriter.event(nil, into: &out) { w in w.raw(body) }
+            StreamFailure.chat(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.comment(Self.keepAliveText[...], into: &out)

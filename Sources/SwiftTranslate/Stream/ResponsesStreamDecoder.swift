@@ -33,6 +33,12 @@ struct ResponsesStreamDecoder: StreamDecoder {
     private let settings: StreamSettings
     private var state = State.waiting
     private var items: [Item] = []
+    /// `output_index` → position in `items` (events find their item without a scan).
+    private var position: [Int: Int] = [:]
+    /// Positions of the items with held events, ascending (replayed in this order).
+    private var heldOrder: [Int] = []
+    /// More output items than this in one stream is an error (APX_ERR_LIMIT), as Chat tool calls.
+    static let maxItems = 4096
     /// Index into `items` of the item whose block is open in the neutral stream.
     private var live: Int? = nil
     private var sawToolCall = false
@@ -106,7 +112,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
             let stop = ResponsesStatus.decode(status: type == "response.completed" ? "completed" : "incomplete",
                                               incompleteReason: reason, hasToolCalls: sawToolCall) ?? .endTurn
             var usage: NUsage? = nil
-            if let u = r?["usage"], u.isObject { usage = ResponsesUsage.decode(u) }
+            if let u = r?["usage"], u.isObject { usage = try ResponsesUsage.decode(u, path: "response.usage") }
             end(stop, usage: usage, into: &out)
         case "response.failed", "response.cancelled":
             let r = json["response"]
@@ -145,7 +151,10 @@ struct ResponsesStreamDecoder: StreamDecoder {
             throw malformed("output_item.added without an item", event)
         }
         let index = json["output_index"]?.int ?? items.count
-        if items.contains(where: { $0.outputIndex == index }) { throw malformed("a second output_item.added for output_index \(index)", event) }
+        if position[index] != nil { throw malformed("a second output_item.added for output_index \(index)", event) }
+        guard items.count < Self.maxItems else {
+            throw TranslateError(.limit, "upstream stream has more than \(Self.maxItems) output items (at byte \(event.offset))", offset: event.offset)
+        }
         var item = Item(outputIndex: index, kind: .skipped, id: it["id"]?.string ?? "")
         switch type {
         case "message": item.kind = .message
@@ -161,6 +170,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
         }
         items.append(item)
         let k = items.count - 1
+        position[index] = k
         switch item.kind {
         case .reasoning: break // opens on its first text, or at its end when it has encrypted content
         case .functionCall:
@@ -208,7 +218,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
     /// The item an event names by `output_index` (nil for a dropped item).
     private func item(_ json: JSONValue, _ event: SSEEvent) throws(TranslateError) -> Int? {
         guard let index = json["output_index"]?.int else { throw malformed("an item event without output_index", event) }
-        guard let k = items.lastIndex(where: { $0.outputIndex == index }) else {
+        guard let k = position[index] else {
             throw malformed("an event for output_index \(index) before its output_item.added", event)
         }
         if items[k].kind == .skipped { return nil }
@@ -224,9 +234,11 @@ struct ResponsesStreamDecoder: StreamDecoder {
         emit(k, .textDelta(t), into: &out)
     }
 
-    /// Summary part s is part s; raw reasoning content part c is part 1000 + c.
+    /// Summary part s is part s; raw reasoning content part c is part 2^32 + c. Indexes come from
+    /// the upstream: pinned to 0...Int32.max, so the two ranges never meet and nothing wraps.
     private func thinkingPart(_ json: JSONValue, _ type: String) -> Int {
-        type.hasPrefix("response.reasoning_text") ? 1000 &+ (json["content_index"]?.int ?? 0) : (json["summary_index"]?.int ?? 0)
+        func index(_ key: String) -> Int { Swift.min(Swift.max(json[key]?.int ?? 0, 0), Int(Int32.max)) }
+        return type.hasPrefix("response.reasoning_text") ? (1 << 32) + index("content_index") : index("summary_index")
     }
 
     /// Thinking text of one part; parts are separated by a blank line, as in one-shot responses.
@@ -254,20 +266,34 @@ struct ResponsesStreamDecoder: StreamDecoder {
             items[k].opened = true
             out.append(.blockStart(kind))
         } else {
-            items[k].held.append(.blockStart(kind))
+            hold(k, .blockStart(kind))
             items[k].opened = true
         }
     }
 
     private mutating func emit(_ k: Int, _ e: StreamEvent, into out: inout [StreamEvent]) {
-        if live == k { out.append(e) } else { items[k].held.append(e) }
+        if live == k { out.append(e) } else { hold(k, e) }
+    }
+
+    private mutating func hold(_ k: Int, _ e: StreamEvent) {
+        if items[k].held.isEmpty {
+            // binary search: usually appends (items open in order)
+            var lo = 0, hi = heldOrder.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if heldOrder[mid] < k { lo = mid + 1 } else { hi = mid }
+            }
+            heldOrder.insert(k, at: lo)
+        }
+        items[k].held.append(e)
     }
 
     /// Closes the live block, then replays held items in order (closing those already done).
     private mutating func closeLive(into out: inout [StreamEvent]) {
         if live != nil { out.append(.blockStop) }
         live = nil
-        while let k = items.indices.first(where: { !items[$0].held.isEmpty }) {
+        while let k = heldOrder.first {
+            heldOrder.removeFirst()
             out.append(contentsOf: items[k].held)
             items[k].held = []
             if items[k].done {
@@ -280,7 +306,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
     }
 
     private mutating func end(_ stop: NStopReason, usage: NUsage?, into out: inout [StreamEvent]) {
-        while live != nil || items.contains(where: { !$0.held.isEmpty }) {
+        while live != nil || !heldOrder.isEmpty {
             if let k = live, items[k].kind == .reasoning, !items[k].done {
                 // never finished: sign what is known so a replay still finds the item
                 out.append(.signatureDelta(JSONText(escaping: ThinkingSignature.forResponses(id: items[k].id, encryptedContent: nil))))

@@ -109,21 +109,19 @@ struct ResponsesStreamEncoder: StreamEncoder {
                 ids = ResponsesIDs("")
                 model = settings.clientModel ?? ""
                 created = settings.clock()
-                responseEvent("response.created", status: "in_progress", into: &out)
-                responseEvent("response.in_progress", status: "in_progress", into: &out)
+                StreamFailure.responsesOpening(identity, sequence: &sequence, into: &out)
             }
             closeItem(into: &out)
-            let (_, code, _) = OpenAIErrors.typeCodeStatus(e)
-            emit("error", next(), into: &out) { w in
-                w.field("code", e.code ?? code ?? "server_error")
-                w.field("message", e.message)
-                if let p = e.param { w.field("param", p) } else { w.fieldNull("param") }
-            }
-            responseEvent("response.failed", status: "failed", error: e, into: &out)
+            StreamFailure.responses(e, identity, output: output, sequence: &sequence, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.comment(Array("keep-alive".utf8)[...], into: &out)
         }
+    }
+
+    /// What response.failed repeats of this stream's response.
+    private var identity: StreamFailure.ResponseIdentity {
+        StreamFailure.ResponseIdentity(id: ids.response, created: created, model: model)
     }
 
     mutating func finish(into out: inout [UInt8]) {
@@ -384,15 +382,15 @@ struct ResponsesStreamEncoder: StreamEncoder {
         }
     }
 
-    private mutating func responseEvent(_ type: String, status: String, reason: String? = nil, error: NError? = nil,
-                                        into out: inout [UInt8]) {
+    /// response.created / in_progress / completed / incomplete (failed: StreamFailure).
+    private mutating func responseEvent(_ type: String, status: String, reason: String? = nil, into out: inout [UInt8]) {
         let final = status != "in_progress"
         let id = ids.response, created = created, model = model, usage = final ? (usage ?? NUsage()) : nil
         let output = final ? output : []
         emit(type, next(), into: &out) { w in
             w.key("response")
-            ResponsesEnvelope.write(&w, id: id, created: created, status: status, incompleteReason: reason, error: error,
-                                    model: model, usage: status == "failed" ? nil : usage) { w in
+            ResponsesEnvelope.write(&w, id: id, created: created, status: status, incompleteReason: reason, error: nil,
+                                    model: model, usage: usage) { w in
                 w.bytes.append(UInt8(ascii: "["))
                 w.bytes.append(contentsOf: output)
                 w.endArray()

@@ -26,6 +26,6 @@ extension StreamSettings {
     func finalUsage(_ usage: NUsage?, outputBytes: Int, warnings: inout [String]) -> NUsage {
         if let usage { return usage }
         warnings.append("the upstream sent no usage: input tokens are the request estimate, output tokens estimated from the streamed text")
-        return NUsage(input: inputTokens, output: (outputBytes &+ 3) / 4)
+        return NUsage(input: inputTokens, output: outputBytes.saturatingAdd(3) / 4)
     }
 }

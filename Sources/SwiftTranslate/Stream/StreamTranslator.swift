@@ -9,10 +9,10 @@
 ///   `message_delta` carrying the full usage; never `[DONE]`. Until the upstream reports usage,
 ///   `message_start` says input_tokens = the request's estimate, output_tokens = 0. An upstream
 ///   that sends no usage at all gets estimated figures (and a warning).
-/// - An upstream error mid-stream becomes the client format's error event (Anthropic
-///   `event: error`, Chat `data: {"error":…}`) and ends the stream; open blocks are not closed
-///   (the SDKs raise on the error). A stream that stops early is closed well-formed, with a
-///   warning.
+/// - An upstream error mid-stream becomes the client format's failure ending (StreamFailure:
+///   Anthropic `event: error`, Chat `data: {"error":…}`, Responses `error` + `response.failed`)
+///   and ends the stream; so does `fail` (apx_stream_fail), when the host gives up on the
+///   upstream. A stream that stops early is closed well-formed, with a warning.
 /// - Keep-alives are kept: an SSE comment or Anthropic `ping` from the upstream becomes
 ///   `event: ping` for Anthropic clients and a `: keep-alive` comment for Chat clients.
 /// - Chat `created`: the upstream chunk's when it has one, else the time at message start.
@@ -33,22 +33,22 @@ public struct StreamTranslator {
     init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping () -> Int) throws(TranslateError) {
         let settings = StreamSettings(config: config, exchange: exchange, clock: clock)
         if from == to {
-            pipe = PassthroughPipe(settings: settings, upstreamModel: exchange?.upstreamModel)
+            pipe = PassthroughPipe(format: from, settings: settings, upstreamModel: exchange?.upstreamModel)
             return
         }
         switch (from, to) {
         case (.openaiChat, .anthropic):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         case (.anthropic, .openaiChat):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiResponses, .anthropic):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiResponses, .openaiChat):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         case (.anthropic, .openaiResponses):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiChat, .openaiResponses):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings))
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
         default:
             throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not supported")
         }
@@ -66,8 +66,17 @@ public struct StreamTranslator {
         try pipe.finish(into: &out)
     }
 
+    /// Ends the client stream with a failure in its format (see StreamPipe.fail): also after
+    /// `feed` threw.
+    public mutating func fail(_ error: NError, into out: inout [UInt8]) {
+        defer { collectWarnings() }
+        pipe.fail(error, into: &out)
+    }
+
+    /// Every stream warning passes here: each becomes one line without control characters
+    /// (LogText), whatever upstream string it quotes.
     private mutating func collectWarnings() {
         let w = pipe.takeWarnings()
-        if !w.isEmpty { warnings += w }
+        if !w.isEmpty { warnings += w.map(LogText.escaped) }
     }
 }

@@ -7,8 +7,9 @@
  *     inside the library. Upstream buffering is switched off for the response;
  *   - anything else (JSON): headers held, body buffered, apx_response_translate at the end.
  * A library error never ends the worker: before the headers went out it becomes a client-format
- * 502; in a stream it becomes a client-format error event that ends the stream. So does an
- * upstream connection that breaks before the end of the body (see ngx_http_apxlate_upstream_broke).
+ * 502; in a stream the library ends the client stream with its format's failure ending
+ * (apx_stream_fail). So does an upstream connection that breaks before the end of the body (see
+ * ngx_http_apxlate_upstream_broke).
  */
 #include "ngx_http_apxlate.h"
 
@@ -247,9 +248,20 @@ ngx_http_apxlate_finish_buffered(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *
     return ngx_http_apxlate_send_json(r, ctx, status, &body);
 }
 
+/* Fills an apx_error for a failure of this module's own (the library did not fill it). */
+static apx_status
+ngx_http_apxlate_own_error(apx_error *err, apx_status code, const char *message)
+{
+    ngx_memzero(err, sizeof(*err));
+    err->code = code;
+    err->offset = -1;
+    ngx_cpystrn((u_char *) err->message, (u_char *) message, sizeof(err->message));
+    return code;
+}
+
 /*
  * Runs bytes through the stream into recycled output buffers appended at *ll, until the input
- * is consumed and nothing is pending in the library.
+ * is consumed and nothing is pending in the library. On failure `err` is always filled.
  */
 static apx_status
 ngx_http_apxlate_feed(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, const u_char *data,
@@ -265,13 +277,13 @@ ngx_http_apxlate_feed(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, const 
     for ( ;; ) {
         cl = ngx_chain_get_free_buf(r->pool, &ctx->free);
         if (cl == NULL) {
-            return APX_ERR_NOMEM;
+            return ngx_http_apxlate_own_error(err, APX_ERR_NOMEM, "out of memory for a stream output buffer");
         }
         b = cl->buf;
         if (b->start == NULL) {
             b->start = ngx_palloc(r->pool, NGX_HTTP_APXLATE_OUT_SIZE);
             if (b->start == NULL) {
-                return APX_ERR_NOMEM;
+                return ngx_http_apxlate_own_error(err, APX_ERR_NOMEM, "out of memory for a stream output buffer");
             }
             b->end = b->start + NGX_HTTP_APXLATE_OUT_SIZE;
             b->temporary = 1;
@@ -303,47 +315,33 @@ ngx_http_apxlate_feed(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, const 
             return APX_OK;
         }
         if (o.pos == 0 && in.pos == before) {
-            ngx_memzero(err, sizeof(*err));
-            err->offset = -1;
-            ngx_cpystrn((u_char *) err->message, (u_char *) "the stream made no progress", sizeof(err->message));
-            return APX_ERR_INTERNAL;
+            return ngx_http_apxlate_own_error(err, APX_ERR_INTERNAL, "the stream made no progress");
         }
     }
 }
 
-/* Appends a client-format SSE error event (the stream failed after the headers went out). */
+/*
+ * The stream failed after the headers went out: the library ends the client stream with its
+ * format's failure ending (apx_stream_fail), appended at *ll after anything still pending.
+ */
 static ngx_int_t
-ngx_http_apxlate_error_event(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, u_char *msg, size_t len,
+ngx_http_apxlate_fail_stream(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, u_char *msg, size_t len,
     ngx_chain_t ***ll)
 {
-    ngx_http_apxlate_loc_conf_t *alcf;
-    ngx_str_t                    body;
-    ngx_int_t                    status;
-    ngx_chain_t                 *cl;
-    ngx_buf_t                   *b;
-    u_char                      *p;
+    apx_error   err;
+    apx_status  st;
+    u_char      text[1024];
+    size_t      n;
 
-    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
-    if (ngx_http_apxlate_build_error(r, alcf->from, NGX_HTTP_BAD_GATEWAY, (char *) msg, len, &body, &status) != NGX_OK) {
+    st = apx_stream_fail(ctx->stream, NGX_HTTP_BAD_GATEWAY, msg, len, &err);
+    if (st == APX_OK) {
+        st = ngx_http_apxlate_feed(r, ctx, NULL, 0, APX_STREAM_CONTINUE, ll, &err);
+    }
+    if (st != APX_OK) {
+        n = ngx_http_apxlate_describe("stream failure", st, &err, text, sizeof(text));
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", n, text);
         return NGX_ERROR;
     }
-    b = ngx_create_temp_buf(r->pool, body.len + 32);
-    cl = ngx_alloc_chain_link(r->pool);
-    if (b == NULL || cl == NULL) {
-        return NGX_ERROR;
-    }
-    p = b->last;
-    if (alcf->from != APX_FORMAT_OPENAI_CHAT) {
-        p = ngx_cpymem(p, "event: error\n", sizeof("event: error\n") - 1);
-    }
-    p = ngx_cpymem(p, "data: ", 6);
-    p = ngx_cpymem(p, body.data, body.len);
-    p = ngx_cpymem(p, "\n\n", 2);
-    b->last = p;
-    cl->buf = b;
-    cl->next = NULL;
-    **ll = cl;
-    *ll = &cl->next;
     return NGX_OK;
 }
 
@@ -444,7 +442,7 @@ ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
             len = sizeof(NGX_HTTP_APXLATE_BROKE_STREAM) - 1;
             ngx_memcpy(msg, NGX_HTTP_APXLATE_BROKE_STREAM, len);
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0, "apxlate: %*s", len, msg);
-            if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
+            if (ngx_http_apxlate_fail_stream(r, ctx, msg, len, &ll) != NGX_OK) {
                 return NGX_ERROR;
             }
             last = 1;
@@ -452,7 +450,7 @@ ngx_http_apxlate_stream_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx,
         if (st != APX_OK) {
             len = ngx_http_apxlate_describe("stream", st, &err, msg, sizeof(msg));
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "apxlate: %*s", len, msg);
-            if (ngx_http_apxlate_error_event(r, ctx, msg, len, &ll) != NGX_OK) {
+            if (ngx_http_apxlate_fail_stream(r, ctx, msg, len, &ll) != NGX_OK) {
                 return NGX_ERROR;
             }
             last = 1;
@@ -512,9 +510,7 @@ ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
                 return NGX_ERROR;
             }
             if (rc == NGX_DECLINED) {
-                for (; cl; cl = cl->next) {
-                    cl->buf->pos = cl->buf->last;
-                }
+                ngx_http_apxlate_consume(cl);           /* memory through pos, files through file_pos */
                 return ngx_http_apxlate_finish_buffered(r, ctx, NGX_DECLINED);
             }
             if (cl->buf->last_buf) {

@@ -7,6 +7,8 @@ POST /v1/chat/completions answers by what the request asks:
   - a message says MANY<n>  -> (stream) n content chunks sent as fast as possible
   - a message says CUTOFF   -> the response breaks off: the connection is closed (CUTRESET: reset)
                                after a few stream chunks / half of the JSON body
+  - a message says CUTMID   -> (stream) as CUTOFF, but the connection closes inside an event
+  - a message says GARBAGE  -> (stream) the role chunk, then binary bytes that are not SSE
   - a message says STALL    -> (stream) a few chunks, then silence for 3 s (past a short proxy_read_timeout)
   - "stream": true         -> SSE chunks (delay between chunks from the x-mock-delay header)
   - otherwise              -> the text "Hello from upstream"
@@ -39,7 +41,7 @@ def chunk(model, delta, finish=None, usage=None):
 
 def cut_mode(req):
     text = json.dumps(req.get("messages", []))
-    return "reset" if "CUTRESET" in text else "close" if "CUTOFF" in text else None
+    return "reset" if "CUTRESET" in text else "close" if "CUTOFF" in text or "CUTMID" in text else None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -156,6 +158,11 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
             return
+        if "GARBAGE" in json.dumps(req.get("messages", [])):
+            junk = b"\x00\xff\xfe garbage \x01\x8f" * 64
+            self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(junk), junk))
+            self.wfile.flush()
+            return
         many = re.search(r"MANY(\d+)", json.dumps(req.get("messages", [])))
         if cut_mode(req) or "STALL" in json.dumps(req.get("messages", [])):
             if not many:
@@ -163,6 +170,9 @@ class Handler(BaseHTTPRequestHandler):
                     send(chunk(model, {"content": w}))
             else:
                 self.send_many(model, int(many.group(1)))
+            if "CUTMID" in json.dumps(req.get("messages", [])):
+                half = ("data: " + json.dumps(chunk(model, {"content": "never whole"})))[:40].encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(half), half))
             if cut_mode(req):
                 return self.break_off(cut_mode(req))
             time.sleep(3)                         # nginx gives up first (proxy_read_timeout 1s)

@@ -9,6 +9,23 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# The sanitizer run (Tests/asan/run.sh) loads the ASan runtime into every nginx process through
+# LD_PRELOAD (Debian's nginx is not instrumented, the module is) and sets ASAN_OPTIONS.
+PRELOAD = os.environ.get("APXLATE_NGINX_PRELOAD")
+
+
+def nginx_env(control):
+    """The environment of an nginx command. A control command (`-t`, `-s reload|quit`) parses
+    the configuration and exits without ever freeing that cycle's pool (nginx's design: its
+    `main` returns with the cycle held only by its own stack frame), so LeakSanitizer would report
+    the whole configuration; leak checking stays on for the master and workers, which destroy
+    their cycle's pool (and so run the module's cleanups) when they exit."""
+    if not PRELOAD:
+        return None
+    env = dict(os.environ, LD_PRELOAD=PRELOAD)
+    if control:
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    return env
 
 CONF = """
 {user}
@@ -65,6 +82,30 @@ http {{
         location = /stall/v1/chat/completions {{
             apxlate on;
             apxlate_from openai-chat;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+            proxy_read_timeout 1s;
+        }}
+
+        # OpenAI Responses clients on the Chat upstream (the fault tests).
+        location = /v1/responses {{
+            apxlate on;
+            apxlate_from openai-responses;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+        }}
+
+        location = /stall/v1/responses {{
+            apxlate on;
+            apxlate_from openai-responses;
             apxlate_to openai-chat;
             apxlate_config {prefix}/apxlate.json;
             proxy_pass http://openai/v1/chat/completions;
@@ -151,7 +192,7 @@ class Nginx:
 
     def cmd(self, *args):
         return subprocess.run([NGINX, "-p", self.prefix, "-c", self.conf, "-e", os.path.join(self.prefix, "error.log"),
-                               *args], capture_output=True, text=True)
+                               *args], capture_output=True, text=True, env=nginx_env(control=bool(args)))
 
     def start(self):
         r = self.cmd("-t")

@@ -136,6 +136,9 @@ def _declare(lib):
             [P, c.POINTER(ApxOutStruct), c.POINTER(ApxInStruct), c.c_int32, c.POINTER(c.c_size_t), ERR],
         ),
     }
+    # Added after 0.1.0 (compatible): declared when the library has it.
+    if hasattr(lib, "apx_stream_fail"):
+        sigs["apx_stream_fail"] = (c.c_int32, [P, c.c_int32, c.c_char_p, c.c_size_t, ERR])
     for name, (restype, argtypes) in sigs.items():
         fn = getattr(lib, name)
         fn.restype = restype

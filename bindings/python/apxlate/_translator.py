@@ -497,21 +497,44 @@ class Stream:
     def finish(self):
         """The upstream ended: returns the bytes that close the client stream well-formed."""
         with self._lock:
-            h = self._h
-            if h is None:
-                raise ValueError("stream is closed")
-            out = self._feed_out
-            status = lib.apx_stream_feed(h, None, 0, 1, _byref(out), _byref(self._err))
+            return self._drain(self._live(), 1)
+
+    def _live(self):
+        h = self._h
+        if h is None:
+            raise ValueError("stream is closed")
+        return h
+
+    def _drain(self, h, end):
+        """apx_stream_feed without input: every pending client byte (and the warnings)."""
+        out = self._feed_out
+        status = lib.apx_stream_feed(h, None, 0, end, _byref(out), _byref(self._err))
+        if status:
+            raise _exception(status, self._err)
+        try:
+            n = out.len
+            result = _string_at(out.data, n) if n else b""
+            if out.warnings_len:
+                self.warnings.extend(_warnings(out))
+        finally:
+            lib.apx_output_free(_byref(out))
+        return result
+
+    def fail(self, status, message):
+        """The host gives up on the upstream (it broke, timed out, or feed() raised): returns the
+        bytes that end the client stream with an error in its format (Anthropic `error` event,
+        Chat error chunk, Responses `error` + `response.failed`), after anything still pending.
+        `status` picks the error kind (502 upstream broken, 504 timeout, ...). Works in any state;
+        a stream that already ended gets b""."""
+        message = _raw_bytes(message, "message")
+        with self._lock:
+            h = self._live()
+            if not hasattr(lib, "apx_stream_fail"):
+                raise NotImplementedError("this libapxlate has no apx_stream_fail")
+            status = lib.apx_stream_fail(h, int(status), message, len(message), _byref(self._err))
             if status:
                 raise _exception(status, self._err)
-            try:
-                n = out.len
-                result = _string_at(out.data, n) if n else b""
-                if out.warnings_len:
-                    self.warnings.extend(_warnings(out))
-            finally:
-                lib.apx_output_free(_byref(out))
-            return result
+            return self._drain(h, 0)
 
     def translate(self, chunks):
         """Yields the translation of each chunk of an iterable, then that of the end."""

@@ -14,8 +14,7 @@ enum AnthropicRequestDecoder {
                 r.model = s
             case "max_tokens":
                 if !value.isNull {
-                    guard let n = value.int, n >= 0 else { throw TranslateError.invalid("max_tokens", "expected a non-negative integer, got \(value.numberText ?? value.kindDescription)") }
-                    r.maxTokens = n
+                    r.maxTokens = try AnthropicField.count(value, "max_tokens")
                 }
             case "messages":
                 sawMessages = true

@@ -24,10 +24,10 @@ enum AnthropicField: JSONTypedReads {
         return b
     }
 
-    static func optionalInt(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> Int? {
+    /// An optional non-negative integer (budgets), saturated at Int.max (see Counts).
+    static func optionalCount(_ obj: JSONValue, _ key: String, _ path: String) throws(TranslateError) -> Int? {
         guard let v = obj[key], !v.isNull else { return nil }
-        guard let i = v.int else { throw TranslateError.invalid(join(path, key), "expected an integer, got \(v.numberText ?? v.kindDescription)") }
-        return i
+        return try count(v, join(path, key))
     }
 
     /// A number kept as its exact text.

@@ -61,7 +61,7 @@ enum AnthropicToolsDecoder {
         }
         switch type {
         case "enabled":
-            guard let budget = try AnthropicField.optionalInt(v, "budget_tokens", path) else {
+            guard let budget = try AnthropicField.optionalCount(v, "budget_tokens", path) else {
                 throw TranslateError.invalid(path, "missing \"budget_tokens\"")
             }
             return NReasoningConfig(mode: .enabled, budgetTokens: budget)

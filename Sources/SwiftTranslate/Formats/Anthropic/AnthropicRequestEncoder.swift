@@ -5,7 +5,9 @@ enum AnthropicRequestEncoder {
         let turns = try turns(r, &ctx)
         let s = sampling(r, turns, &ctx)
 
-        var w = JSONWriter(capacity: max(1024, ctx.inputTokens.multipliedReportingOverflow(by: 5).partialValue))
+        // A guess from the token estimate, at most 16 MiB: an image counts 1,600 tokens however
+        // few bytes it has, so the estimate is no bound on the output (the writer grows anyway).
+        var w = JSONWriter(capacity: max(1024, min(ctx.inputTokens.saturatingMultiply(5), 1 << 24)))
         w.beginObject()
         w.field("model", r.model)
         w.field("max_tokens", s.maxTokens)

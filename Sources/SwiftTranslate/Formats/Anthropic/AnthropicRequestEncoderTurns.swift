@@ -3,10 +3,25 @@
 /// turns merge, the first turn is a user turn, and every tool_use is answered by tool_result
 /// blocks at the front of the very next user turn (anything else is an error naming the part).
 extension AnthropicRequestEncoder {
-    /// One part with its neutral path (`messages[i].content[j]`) for error messages.
+    /// One part with its neutral path (`messages[i].content[j]`) for error messages. The path is
+    /// kept as indices and formatted when needed (a String per part was ~90 bytes a part of peak
+    /// memory for requests of many small messages).
     struct Item {
         var part: NPart
-        var path: String
+        private var message: Int
+        private var index: Int
+        /// Any other path (tool result content: `messages[i].content[j].content[k]`).
+        private var other: String?
+
+        init(part: NPart, message: Int, index: Int) {
+            self.part = part; self.message = message; self.index = index; other = nil
+        }
+
+        init(part: NPart, path: String) {
+            self.part = part; message = 0; index = 0; other = path
+        }
+
+        var path: String { other ?? "messages[\(message)].content[\(index)]" }
     }
 
     struct Turn {
@@ -22,7 +37,7 @@ extension AnthropicRequestEncoder {
             items.reserveCapacity(m.parts.count)
             for (j, part) in m.parts.enumerated() {
                 let path = "messages[\(i)].content[\(j)]"
-                if let kept = admit(part, role: m.role, path, &ctx) { items.append(Item(part: kept, path: path)) }
+                if let kept = admit(part, role: m.role, path, &ctx) { items.append(Item(part: kept, message: i, index: j)) }
             }
             if items.isEmpty { continue }
             if let last = turns.indices.last, turns[last].role == m.role {

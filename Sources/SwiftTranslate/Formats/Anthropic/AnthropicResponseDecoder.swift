@@ -20,7 +20,7 @@ enum AnthropicResponseDecoder {
         r.stopSequence = try string(root, "stop_sequence", "")
         if let u = present(root["usage"]) {
             guard u.isObject else { throw TranslateError.invalid("usage", "expected an object, got \(u.kindDescription)") }
-            r.usage = AnthropicUsage.decode(u)
+            r.usage = try AnthropicUsage.decode(u, path: "usage")
         }
         guard let content = root["content"] else { throw TranslateError.invalid("content", "required") }
         guard content.isArray else { throw TranslateError.invalid("content", "expected an array, got \(content.kindDescription)") }

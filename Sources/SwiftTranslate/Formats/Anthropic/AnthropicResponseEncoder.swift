@@ -1,7 +1,7 @@
 /// NResponse → Anthropic Messages response object.
 enum AnthropicResponseEncoder {
     static func encode(_ response: NResponse, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + estimatedSize(response.content))
+        var w = JSONWriter(capacity: response.estimatedJSONSize)
         w.beginObject()
         w.field("id", messageID(response.id))
         w.field("type", "message")
@@ -106,18 +106,5 @@ enum AnthropicResponseEncoder {
         while let f = s.first, f == 0x20 || f == 0x0A || f == 0x0D || f == 0x09 { s = s.dropFirst() }
         while let l = s.last, l == 0x20 || l == 0x0A || l == 0x0D || l == 0x09 { s = s.dropLast() }
         return s
-    }
-
-    private static func estimatedSize(_ content: [NPart]) -> Int {
-        var n = 0
-        for p in content {
-            switch p {
-            case .text(let t): n &+= t.text.utf8.count &+ 32
-            case .thinking(let t): n &+= t.text.utf8.count &+ 64
-            case .toolCall(let c): n &+= c.arguments.count &+ 96
-            default: n &+= 64
-            }
-        }
-        return min(n, 1 << 30)
     }
 }

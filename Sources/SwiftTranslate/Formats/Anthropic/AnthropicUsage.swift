@@ -1,13 +1,17 @@
 /// Anthropic `usage`, shared by the one-shot codec and the stream translators.
 /// Anthropic `input_tokens` is the uncached part: neutral input = input + cache read + cache write.
 enum AnthropicUsage {
-    static func decode(_ u: JSONValue) -> NUsage {
+    /// Counts saturate at `Counts.maxTokens`; a negative or non-numeric one is an error at its
+    /// JSON path (`path` is where `u` is, e.g. "usage" or "message.usage").
+    static func decode(_ u: JSONValue, path: String) throws(TranslateError) -> NUsage {
         var n = NUsage()
-        n.cacheRead = u["cache_read_input_tokens"]?.tokenCount ?? 0
-        n.cacheWrite = u["cache_creation_input_tokens"]?.tokenCount ?? 0
-        n.input = (u["input_tokens"]?.tokenCount ?? 0) + n.cacheRead + n.cacheWrite
-        n.output = u["output_tokens"]?.tokenCount ?? 0
-        n.reasoning = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount
+        n.cacheRead = try u.tokenCount("cache_read_input_tokens", path) ?? 0
+        n.cacheWrite = try u.tokenCount("cache_creation_input_tokens", path) ?? 0
+        n.input = (try u.tokenCount("input_tokens", path) ?? 0).saturatingAdd(n.cacheRead).saturatingAdd(n.cacheWrite)
+        n.output = try u.tokenCount("output_tokens", path) ?? 0
+        if let d = u["output_tokens_details"] {
+            n.reasoning = try d.tokenCount("thinking_tokens", "\(path).output_tokens_details")
+        }
         return n
     }
 

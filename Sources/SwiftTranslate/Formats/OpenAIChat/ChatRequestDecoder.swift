@@ -35,7 +35,7 @@ enum ChatRequestDecoder {
             case "top_p": r.topP = try number(v, key)
             case "top_k": r.topK = try number(v, key)
             case "n":
-                guard let n = v.int else { throw TranslateError.invalid(key, "expected an integer, got \(describe(v))") }
+                let n = try count(v, key)
                 if n > 1 { throw TranslateError.unsupported(key, "n=\(n): the upstream returns one choice per request") }
             case "stop": r.stop = try stop(v)
             case "stream": r.stream = try bool(v, key)

@@ -23,9 +23,7 @@ extension ChatRequestDecoder: JSONTypedReads {
         return v
     }
 
-    static func describe(_ v: JSONValue) -> String {
-        v.kind == .number ? (v.numberText ?? "a number") : v.kindDescription
-    }
+    static func describe(_ v: JSONValue) -> String { v.numberForMessage }
 
     /// Text from `string | [{type:"text", text}]` (system, developer and tool contents).
     static func textParts(_ v: JSONValue, _ path: String) throws(TranslateError) -> [NText] {

@@ -124,7 +124,8 @@ enum ChatRequestEncoder {
         }
     }
 
-    /// A capacity guess so the writer rarely reallocates (schemas and texts dominate).
+    /// A capacity guess so the writer rarely reallocates (schemas and texts dominate). Sums sizes
+    /// of strings in memory plus small constants per part: &+= cannot wrap in practice.
     private static func estimatedSize(_ r: NRequest) -> Int {
         var n = 512
         for s in r.system { n &+= s.text.utf8.count }

@@ -35,7 +35,7 @@ enum ChatResponseDecoder {
         r.stopReason = stopReason(finish, hasToolCalls: r.content.contains { if case .toolCall = $0 { return true } else { return false } })
         if let usage = root["usage"], !usage.isNull {
             try AnthropicField.object(usage, "usage")
-            r.usage = ChatUsage.decode(usage)
+            r.usage = try ChatUsage.decode(usage, path: "usage")
         }
         return r
     }

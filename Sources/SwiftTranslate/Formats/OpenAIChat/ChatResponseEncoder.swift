@@ -48,7 +48,7 @@ enum ChatResponseEncoder {
             ctx.diagnostics.dropped("stop_reason", "pause_turn (a paused server-tool turn) has no Chat form: reported as stop")
         }
 
-        var w = JSONWriter(capacity: 256 + content.utf8.count + reasoning.reduce(0) { $0 + $1.utf8.count })
+        var w = JSONWriter(capacity: r.estimatedJSONSize)
         w.beginObject()
         w.field("id", "chatcmpl-" + r.id)
         w.field("object", "chat.completion")

@@ -7,7 +7,8 @@ enum ResponsesRequestEncoder {
     static let minOutputTokens = 16
 
     static func encode(_ r: NRequest, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        var w = JSONWriter(capacity: 1024 + r.messages.count * 256)
+        // reserved once (about the input's size: 4 bytes a token) so the buffer does not double
+        var w = JSONWriter(capacity: min(max(1024 &+ r.messages.count &* 256, ctx.inputTokens &* 5), 1 << 30))
         w.beginObject()
         w.field("model", r.model)
         var instructions: [String] = []

@@ -13,7 +13,7 @@ enum ResponsesResponseDecoder {
         r.id = root["id"]?.string ?? ""
         r.model = root["model"]?.string ?? ""
         if let c = root["created_at"]?.double, c.isFinite, c >= 0, c < 1e15 { r.created = Int(c) }
-        if let u = root["usage"], u.isObject { r.usage = ResponsesUsage.decode(u) }
+        if let u = root["usage"], u.isObject { r.usage = try ResponsesUsage.decode(u, path: "usage") }
         let status = root["status"]?.string
         if status == "failed" || status == "cancelled" {
             r.error = ResponsesStatus.failure(status: status ?? "failed", error: root["error"])

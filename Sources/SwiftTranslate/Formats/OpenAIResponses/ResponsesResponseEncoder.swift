@@ -12,7 +12,7 @@ import Musl
 enum ResponsesResponseEncoder {
     static func encode(_ r: NResponse, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
         let ids = ResponsesIDs(r.id)
-        var w = JSONWriter(capacity: 512 + r.content.count * 128)
+        var w = JSONWriter(capacity: r.estimatedJSONSize)
         let (status, reason) = ResponsesStatus.encode(r.stopReason)
         if r.stopReason == .pauseTurn {
             ctx.diagnostics.dropped("stop_reason", "pause_turn (a paused server-tool turn) has no Responses form: reported as completed")

@@ -3,15 +3,20 @@
 enum ResponsesUsage {
     /// `{input_tokens, input_tokens_details{cached_tokens, cache_write_tokens}, output_tokens,
     ///   output_tokens_details{reasoning_tokens}}`; `input_tokens` already includes cached tokens.
-    static func decode(_ u: JSONValue) -> NUsage {
+    /// Counts saturate at `Counts.maxTokens`; a negative or non-numeric one is an error at its
+    /// JSON path (`path` is where `u` is, e.g. "usage").
+    static func decode(_ u: JSONValue, path: String) throws(TranslateError) -> NUsage {
         var n = NUsage()
-        n.input = u["input_tokens"]?.int ?? 0
-        n.output = u["output_tokens"]?.int ?? 0
+        n.input = try u.tokenCount("input_tokens", path) ?? 0
+        n.output = try u.tokenCount("output_tokens", path) ?? 0
         if let d = u["input_tokens_details"] {
-            n.cacheRead = d["cached_tokens"]?.int ?? 0
-            n.cacheWrite = d["cache_write_tokens"]?.int ?? 0
+            let dpath = "\(path).input_tokens_details"
+            n.cacheRead = try d.tokenCount("cached_tokens", dpath) ?? 0
+            n.cacheWrite = try d.tokenCount("cache_write_tokens", dpath) ?? 0
         }
-        n.reasoning = u["output_tokens_details"]?["reasoning_tokens"]?.int
+        if let d = u["output_tokens_details"] {
+            n.reasoning = try d.tokenCount("reasoning_tokens", "\(path).output_tokens_details")
+        }
         return n
     }
 
@@ -28,8 +33,7 @@ enum ResponsesUsage {
         w.beginObject()
         w.field("reasoning_tokens", u.reasoning ?? 0)
         w.endObject()
-        let (total, overflow) = u.input.addingReportingOverflow(u.output)
-        w.field("total_tokens", overflow ? Int.max : total)
+        w.field("total_tokens", u.input.saturatingAdd(u.output))
         w.endObject()
     }
 }
