@@ -307,7 +307,7 @@ def _responses_output(text, function_calls, reasoning, done=True):
 
 def responses_object(text="Hello from mock Responses", function_calls=None, reasoning=None, model="gpt-resp-mock",
                      input_tokens=17, output_tokens=8, reasoning_tokens=0, cached_tokens=0, status="completed"):
-    """A Responses API object (API-REFERENCE.md §3.3). `function_calls`: [{id: "fc_…", call_id, name,
+    """A Responses API object (docs/wire-formats.md §3.3). `function_calls`: [{id: "fc_…", call_id, name,
     arguments: dict}]; `reasoning`: {id: "rs_…", summary: [str], encrypted_content?}."""
     return {
         "id": "resp_mock", "object": "response", "created_at": 1700000000, "status": status,
@@ -323,7 +323,7 @@ def responses_object(text="Hello from mock Responses", function_calls=None, reas
 
 def responses_stream_events(text="Hello from mock Responses", function_calls=None, reasoning=None,
                             model="gpt-resp-mock", input_tokens=17, output_tokens=8, reasoning_tokens=0):
-    """The SSE events of a Responses stream (API-REFERENCE.md §3.4): response.created,
+    """The SSE events of a Responses stream (docs/wire-formats.md §3.4): response.created,
     response.in_progress, the output items piece by piece, response.completed; every payload
     carries `type` and a `sequence_number` counting from 0; no [DONE]."""
     ev = []

@@ -1,4 +1,4 @@
-/// OpenAI Responses SSE → neutral events (API-REFERENCE §3.4).
+/// OpenAI Responses SSE → neutral events (docs/wire-formats.md §3.4).
 ///
 /// Each output item becomes one neutral block: a message item a text block (its output_text and
 /// refusal parts concatenated), a reasoning item a thinking block whose signature carries the

@@ -1,4 +1,4 @@
-/// Neutral events → OpenAI Responses SSE (API-REFERENCE §3.4): `response.created` and
+/// Neutral events → OpenAI Responses SSE (docs/wire-formats.md §3.4): `response.created` and
 /// `response.in_progress` first, then per block an output item (text blocks share one message
 /// item until another kind of block starts, one content part each; thinking a reasoning item
 /// with one summary part; a tool call a function_call item with `call_id` = the neutral id and

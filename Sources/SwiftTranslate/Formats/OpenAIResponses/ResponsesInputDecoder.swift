@@ -1,4 +1,4 @@
-/// Responses `input` (a string, or items) into neutral turns (API-REFERENCE §3.2, §4.1).
+/// Responses `input` (a string, or items) into neutral turns (docs/wire-formats.md §3.2, §4.1).
 ///
 /// Items regroup into turns: consecutive assistant messages, `function_call` and `reasoning`
 /// items form one assistant turn; `function_call_output` items become tool results at the front

@@ -1,4 +1,4 @@
-/// Neutral turns as Responses `input` items (API-REFERENCE §3.2, §4.1).
+/// Neutral turns as Responses `input` items (docs/wire-formats.md §3.2, §4.1).
 ///
 /// A user turn becomes its `function_call_output` items (in order) and a user message for the
 /// rest; an assistant turn becomes, in order, `reasoning`, `message` and `function_call` items.

@@ -103,7 +103,7 @@ enum ResponsesReasoning {
     /// caller as thinking disabled).
     static func neutralEffort(_ effort: String) -> String { effort == "minimal" ? "low" : effort }
 
-    /// An effort for a thinking budget (buckets as in API-REFERENCE §4.4).
+    /// An effort for a thinking budget (buckets as in docs/wire-formats.md §4.4).
     static func effort(forBudget budget: Int) -> String {
         if budget < 4096 { return "low" }
         if budget < 16384 { return "medium" }

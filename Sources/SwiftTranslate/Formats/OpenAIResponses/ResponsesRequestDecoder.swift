@@ -1,4 +1,4 @@
-/// Reads a Responses `POST /v1/responses` body into the neutral request (API-REFERENCE §3.1).
+/// Reads a Responses `POST /v1/responses` body into the neutral request (docs/wire-formats.md §3.1).
 /// The conversation (`input`) is in ResponsesInputDecoder, tools in ResponsesToolsDecoder.
 enum ResponsesRequestDecoder: JSONTypedReads {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {

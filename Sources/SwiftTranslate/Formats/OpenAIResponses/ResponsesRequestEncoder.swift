@@ -1,4 +1,4 @@
-/// Writes the neutral request as a Responses `POST /v1/responses` body (API-REFERENCE §3.1).
+/// Writes the neutral request as a Responses `POST /v1/responses` body (docs/wire-formats.md §3.1).
 /// Always `store: false`, with `include: ["reasoning.encrypted_content"]` when the client wants
 /// or replays reasoning (and the upstream takes reasoning parameters): the conversation,
 /// reasoning included, travels with every request, and no state is left on the server.

@@ -1,4 +1,4 @@
-/// Reads a Responses response object (API-REFERENCE §3.3) into the neutral response.
+/// Reads a Responses response object (docs/wire-formats.md §3.3) into the neutral response.
 /// `status:"failed"`/`"cancelled"` sets `NResponse.error` (the client gets an error).
 enum ResponsesResponseDecoder {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NResponse {

@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 
-/// Writes the neutral response as a Responses response object (API-REFERENCE §3.3).
+/// Writes the neutral response as a Responses response object (docs/wire-formats.md §3.3).
 ///
 /// Item ids are derived from the response id, so the same response always gives the same ids.
 /// Thinking from Anthropic becomes a reasoning item whose `encrypted_content` carries the

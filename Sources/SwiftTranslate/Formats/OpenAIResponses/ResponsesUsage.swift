@@ -1,5 +1,5 @@
 /// Responses `usage` and `status`/`incomplete_details`, shared by the one-shot codec and the
-/// stream translators (API-REFERENCE §3.3, §4.5, §4.6).
+/// stream translators (docs/wire-formats.md §3.3, §4.5, §4.6).
 enum ResponsesUsage {
     /// `{input_tokens, input_tokens_details{cached_tokens, cache_write_tokens}, output_tokens,
     ///   output_tokens_details{reasoning_tokens}}`; `input_tokens` already includes cached tokens.
