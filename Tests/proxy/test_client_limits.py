@@ -362,7 +362,9 @@ def test_connection_cap_answers_503(make_proxy, openai_mock, anthropic_mock):
     assert wait_for(lambda: status_of(_get(p, "/health")) == 200, 3)
     for h in held:
         h.close()
-    assert "apxlate_client_connections_refused_total 1" in metrics(p, key=None)
+    # At least the one refused above (a /health probe that raced the freed slot may add more).
+    refused = re.search(r"^apxlate_client_connections_refused_total (\d+)$", metrics(p, key=None), re.M)
+    assert refused and int(refused.group(1)) >= 1
 
 
 def _get(p, path):
