@@ -1,5 +1,5 @@
-/// Anthropic Messages request → NRequest. Content blocks are in AnthropicRequestDecoderContent,
-/// tools and reasoning settings in AnthropicRequestDecoderTools.
+/// Anthropic Messages request → NRequest. Content blocks are in AnthropicContentDecoder,
+/// tools and reasoning settings in AnthropicToolsDecoder.
 enum AnthropicRequestDecoder {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
         try AnthropicField.object(root, "")
