@@ -59,6 +59,12 @@ fuzz-report:
 bench-load: all
 	$${PYTHON:-python3} Tests/load/run.py --check
 
+# The Python binding as a platform wheel with libapxlate.so inside (bindings/python/build_wheel.py):
+# dist/apxlate-<version>-py3-none-manylinux_<glibc>_x86_64.whl, checked by auditwheel.
+.PHONY: wheel
+wheel: lib
+	$${PYTHON:-python3} bindings/python/build_wheel.py --lib build/lib/libapxlate.so --out dist
+
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
 	install -m 0755 build/lib/libapxlate.so $(PREFIX)/lib/libapxlate.so

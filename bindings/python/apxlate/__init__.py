@@ -15,6 +15,7 @@ The native library is found through the environment variable APXLATE_LIBRARY, th
 apxlate/libapxlate.so beside this file, then the system library path.
 """
 
+from ._version import __version__
 from ._native import ABI_VERSION, lib as _lib, library_path
 from ._translator import (
     ErrorResult,
@@ -41,7 +42,6 @@ from .errors import (
     UnsupportedError,
 )
 
-__version__ = "0.1.0"
 
 #: The version of the loaded libapxlate, e.g. "0.1.0".
 library_version = _lib.apx_version_string().decode("ascii", "replace")
