@@ -44,10 +44,10 @@ from .errors import (
 
 
 #: The version of the loaded libapxlate, e.g. "0.1.0".
-library_version = _lib.apx_version_string().decode("ascii", "replace")
+library_version: str = _lib.apx_version_string().decode("ascii", "replace")
 
 
-def abi_version():
+def abi_version() -> int:
     """The ABI version of the loaded library (equal to ABI_VERSION, or the import failed)."""
     return _lib.apx_abi_version()
 

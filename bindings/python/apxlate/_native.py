@@ -10,12 +10,13 @@ import ctypes
 import ctypes.util
 import os
 import sys
+from typing import Any
 
 #: The ABI version this binding was written for (APX_ABI_VERSION in apxlate.h).
 ABI_VERSION = 1
 
 #: apx_stream_translate taking addresses (ints) for its pointers; set by load().
-stream_translate_addr = None
+stream_translate_addr: Any = None
 
 _LIB_NAME = "libapxlate.dylib" if sys.platform == "darwin" else "libapxlate.so"
 

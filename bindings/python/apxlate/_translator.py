@@ -5,6 +5,7 @@ import enum
 import json
 import sys
 import threading
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
 from . import _native
 from ._native import ApxErrorStruct, ApxInStruct, ApxOutputStruct, ApxOutStruct, lib
@@ -22,7 +23,7 @@ class Format(str, enum.Enum):
     OPENAI_CHAT = "openai-chat"
     OPENAI_RESPONSES = "openai-responses"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.value
 
 
@@ -84,14 +85,20 @@ def _warnings(out):
     return _string_at(out.warnings, out.warnings_len).decode("utf-8", "replace").split("\n")
 
 
+#: A JSON document: bytes (as is), str (UTF-8), or a dict/list (json.dumps).
+JSONBody = Union[bytes, bytearray, memoryview, str, dict, list]
+#: A format: a Format, its name ("anthropic", "openai-chat", "openai-responses") or its code.
+FormatLike = Union[Format, str, int]
+
+
 class Translated(bytes):
     """Translated bytes that also carry `.warnings`: what was dropped or approximated (a list
     of "path: message" strings), and `.http_status`: 0, or for a response whose upstream reported
     a failed generation (Responses status "failed"/"cancelled") the HTTP status to send with
     these bytes, which are then the client's error body."""
 
-    warnings = ()
-    http_status = 0
+    warnings: Sequence[str] = ()
+    http_status: int = 0
 
 
 # A view type over any library buffer: slicing a memoryview of it copies exactly once, and no
@@ -146,7 +153,7 @@ class _Handle:
                 _IDLE.notify_all()
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._h is None
 
     def close(self):
@@ -178,40 +185,40 @@ class Exchange:
             self._handle.release()
 
     @property
-    def client_model(self):
+    def client_model(self) -> str:
         """The model name the client asked for."""
         return (self._get(lib.apx_exchange_client_model) or b"").decode("utf-8", "replace")
 
     @property
-    def upstream_model(self):
+    def upstream_model(self) -> str:
         """The model name sent upstream (after the configured mapping)."""
         return (self._get(lib.apx_exchange_upstream_model) or b"").decode("utf-8", "replace")
 
     @property
-    def stream(self):
+    def stream(self) -> bool:
         """True when the client asked for a stream."""
         return self._get(lib.apx_exchange_stream) != 0
 
     @property
-    def client_format(self):
+    def client_format(self) -> Optional[Format]:
         """The client's format (a Format, equal to its name)."""
         return _FORMAT_BY_CODE.get(self._get(lib.apx_exchange_client_format))
 
     @property
-    def upstream_format(self):
+    def upstream_format(self) -> Optional[Format]:
         """The upstream's format."""
         return _FORMAT_BY_CODE.get(self._get(lib.apx_exchange_upstream_format))
 
     @property
-    def input_tokens(self):
+    def input_tokens(self) -> int:
         """Estimated input tokens of the request."""
         return self._get(lib.apx_exchange_input_tokens)
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._handle.closed
 
-    def close(self):
+    def close(self) -> None:
         """Frees the native exchange now (idempotent)."""
         self._handle.close()
 
@@ -240,19 +247,19 @@ class RequestResult(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, output, exchange):
+    def __new__(cls, output: Translated, exchange: "Exchange") -> "RequestResult":
         return tuple.__new__(cls, (output, exchange))
 
     @property
-    def output(self):
+    def output(self) -> Translated:
         return self[0]
 
     @property
-    def exchange(self):
+    def exchange(self) -> Exchange:
         return self[1]
 
     @property
-    def warnings(self):
+    def warnings(self) -> Sequence[str]:
         return self[0].warnings
 
 
@@ -262,19 +269,19 @@ class ErrorResult(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, status, body):
+    def __new__(cls, status: int, body: Translated) -> "ErrorResult":
         return tuple.__new__(cls, (status, body))
 
     @property
-    def status(self):
+    def status(self) -> int:
         return self[0]
 
     @property
-    def body(self):
+    def body(self) -> Translated:
         return self[1]
 
     @property
-    def warnings(self):
+    def warnings(self) -> Sequence[str]:
         return self[1].warnings
 
 
@@ -286,7 +293,7 @@ class Translator:
 
     __slots__ = ("_handle", "__weakref__")
 
-    def __init__(self, config=None):
+    def __init__(self, config: Optional[JSONBody] = None) -> None:
         data = b"" if config is None else _json_bytes(config, "config")
         h = ctypes.c_void_p()
         err = ApxErrorStruct()
@@ -295,7 +302,7 @@ class Translator:
             raise _exception(status, err)
         self._handle = _Handle(h.value, lib.apx_translator_free, "translator")
 
-    def translate_request(self, body, source, target):
+    def translate_request(self, body: JSONBody, source: FormatLike, target: FormatLike) -> RequestResult:
         """Translates a request body from the client's format `source` to the upstream's `target`.
         Returns RequestResult: `output, exchange = ...`; `.warnings` lists what was dropped."""
         src = _format_code(source, "source", False)
@@ -314,7 +321,8 @@ class Translator:
         exchange = Exchange(ex.value)
         return RequestResult(_take_output(out), exchange)
 
-    def translate_response(self, body, source=None, target=None, exchange=None):
+    def translate_response(self, body: JSONBody, source: Optional[FormatLike] = None,
+                           target: Optional[FormatLike] = None, exchange: Optional[Exchange] = None) -> Translated:
         """Translates a non-streaming response body (upstream format `source` to client format
         `target`; with an exchange both default to the exchange's). Returns Translated bytes;
         when their `.http_status` is nonzero the upstream reported a failed generation and the
@@ -330,7 +338,8 @@ class Translator:
             raise _exception(status, err)
         return _take_output(out)
 
-    def translate_error(self, status, body, source=None, target=None, exchange=None):
+    def translate_error(self, status: int, body: JSONBody, source: Optional[FormatLike] = None,
+                        target: Optional[FormatLike] = None, exchange: Optional[Exchange] = None) -> ErrorResult:
         """Translates an upstream error (HTTP status and body, which may be anything) into the
         client's error. Returns ErrorResult: `status, body = ...`."""
         src = _format_code(source, "source", True)
@@ -345,7 +354,7 @@ class Translator:
         code = out.http_status
         return ErrorResult(code, _take_output(out))
 
-    def count_tokens(self, body, format):
+    def count_tokens(self, body: JSONBody, format: FormatLike) -> int:
         """A local estimate of the input tokens of a request in `format`."""
         fmt = _format_code(format, "request", False)
         data = _json_bytes(body, "body")
@@ -360,7 +369,8 @@ class Translator:
             raise _exception(status, err)
         return tokens.value
 
-    def stream(self, exchange=None, source=None, target=None):
+    def stream(self, exchange: Optional[Exchange] = None, source: Optional[FormatLike] = None,
+               target: Optional[FormatLike] = None) -> "Stream":
         """A Stream translating upstream SSE (`source`) to client SSE (`target`); with an
         exchange both default to the exchange's. The exchange may be closed afterwards."""
         src = _format_code(source, "source", True)
@@ -374,10 +384,10 @@ class Translator:
         return Stream(s.value)
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._handle.closed
 
-    def close(self):
+    def close(self) -> None:
         """Frees the native translator now, after the calls in flight (idempotent). Streams
         already made keep working."""
         self._handle.close()
@@ -465,7 +475,7 @@ class Stream:
         self._feed_out = ApxOutputStruct()
         self.warnings = []
 
-    def feed(self, data):
+    def feed(self, data: Union[bytes, bytearray, memoryview, str]) -> bytes:
         """Feeds upstream bytes; returns the client bytes complete so far (maybe b"")."""
         data = _raw_bytes(data, "data")
         with self._lock:
@@ -494,7 +504,7 @@ class Stream:
             inp.src = None
             return result
 
-    def finish(self):
+    def finish(self) -> bytes:
         """The upstream ended: returns the bytes that close the client stream well-formed."""
         with self._lock:
             return self._drain(self._live(), 1)
@@ -520,7 +530,7 @@ class Stream:
             lib.apx_output_free(_byref(out))
         return result
 
-    def fail(self, status, message):
+    def fail(self, status: int, message: Union[str, bytes]) -> bytes:
         """The host gives up on the upstream (it broke, timed out, or feed() raised): returns the
         bytes that end the client stream with an error in its format (Anthropic `error` event,
         Chat error chunk, Responses `error` + `response.failed`), after anything still pending.
@@ -536,7 +546,7 @@ class Stream:
                 raise _exception(status, self._err)
             return self._drain(h, 0)
 
-    def translate(self, chunks):
+    def translate(self, chunks: Iterable[Union[bytes, str]]) -> Iterator[bytes]:
         """Yields the translation of each chunk of an iterable, then that of the end."""
         for chunk in chunks:
             out = self.feed(chunk)
@@ -546,7 +556,7 @@ class Stream:
         if out:
             yield out
 
-    def reset(self):
+    def reset(self) -> None:
         """Back to the state right after creation (also clears an error and the warnings)."""
         with self._lock:
             if self._h is None:
@@ -555,10 +565,10 @@ class Stream:
             self.warnings = []
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._h is None
 
-    def close(self):
+    def close(self) -> None:
         """Frees the native stream (idempotent)."""
         with self._lock:
             h, self._h = self._h, None
@@ -584,7 +594,7 @@ class Stream:
 _stream_translate = _native.stream_translate_addr
 
 
-def build_error(format, status, message):
+def build_error(format: FormatLike, status: int, message: Union[str, bytes]) -> ErrorResult:
     """An error body in `format` for a failure outside any upstream (the proxy's own 400, 502,
     ...). Returns ErrorResult (status, body)."""
     fmt = _format_code(format, "error", False)

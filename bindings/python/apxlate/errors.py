@@ -1,5 +1,7 @@
 """Exceptions raised by apxlate: one class per status code of include/apxlate.h."""
 
+from typing import Optional
+
 
 class ApxError(Exception):
     """A failure reported by libapxlate.
@@ -11,9 +13,10 @@ class ApxError(Exception):
         offset:  byte offset into the input where the problem was found, or None
     """
 
-    status = -1
+    status: int = -1
 
-    def __init__(self, message, status=None, path="", offset=None):
+    def __init__(self, message: str, status: Optional[int] = None, path: str = "",
+                 offset: Optional[int] = None) -> None:
         super().__init__(message)
         if status is not None:
             self.status = status
@@ -85,7 +88,7 @@ _BY_STATUS = {cls.status: cls for cls in (
     StreamError, StreamStateError, OutOfMemoryError, InternalError)}
 
 
-def error_for_status(status, message, path="", offset=None):
+def error_for_status(status: int, message: str, path: str = "", offset: Optional[int] = None) -> ApxError:
     """The exception instance for a status code (ApxError for a code this binding does not know)."""
     cls = _BY_STATUS.get(status, ApxError)
     return cls(message, status=status, path=path, offset=offset)

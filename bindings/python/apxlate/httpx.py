@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from ._sdk_call import Answer, Call, Pump, Upstream, local_error, start
-from ._translator import Format, Stream, Translator
+from ._translator import Format, JSONBody, Stream, Translator
 from .errors import ApxError
 
 __all__ = ["Transport", "AsyncTransport"]
@@ -46,7 +46,7 @@ class _Base:
     """What both transports share: the translator, the upstream and the inner transport."""
 
     def __init__(self, upstream: str, upstream_format: Union[Format, str] = Format.OPENAI_CHAT,
-                 api_key: Optional[str] = None, config: Union[Mapping[str, Any], str, bytes, None] = None, *,
+                 api_key: Optional[str] = None, config: Optional[JSONBody] = None, *,
                  headers: Optional[Mapping[str, str]] = None, transport: Any = None,
                  translator: Optional[Translator] = None) -> None:
         """`upstream`: the upstream's base URL (".../v1" for OpenAI-compatible servers; Anthropic's
