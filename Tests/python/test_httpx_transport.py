@@ -325,3 +325,43 @@ def test_transport_is_shareable_between_threads(openai_up):
     for t in threads:
         t.join()
     assert errors == [] and out == ["Hello from mock OpenAI"] * 8
+
+
+# ---------------------------------------------------------------- plain httpx and httpx2 clients
+
+@pytest.mark.parametrize("module", ["httpx", "httpx2"])
+def test_plain_clients_of_either_module(openai_up, module):
+    """No SDK: a bare Client/AsyncClient of httpx or httpx2 posts Anthropic JSON and gets Anthropic back."""
+    mod = pytest.importorskip(module)
+    openai_up.queue(Reply(body=chat_completion(text="plain")), Reply(events=chat_stream_events(text="streamed")),
+                    Reply(body=chat_completion(text="async plain")))
+    req = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": HI}
+    with mod.Client(transport=transport(openai_up, "openai-chat"), base_url="http://apxlate.invalid") as c:
+        r = c.post("/v1/messages", json=req, headers={"x-api-key": CLIENT_KEY})
+        assert r.status_code == 200 and r.json()["content"][0]["text"] == "plain"
+        with c.stream("POST", "/v1/messages", json=dict(req, stream=True)) as s:
+            assert s.headers["content-type"].startswith("text/event-stream")
+            lines = [ln for ln in s.iter_lines() if ln.startswith("event: ")]
+        assert lines[0] == "event: message_start" and lines[-1] == "event: message_stop"
+
+    async def run():
+        t = transport(openai_up, "openai-chat", apxlate.httpx.AsyncTransport)
+        async with mod.AsyncClient(transport=t, base_url="http://apxlate.invalid") as c:
+            return await c.post("/v1/messages", json=req)
+
+    assert asyncio.run(run()).json()["content"][0]["text"] == "async plain"
+
+
+def test_upstream_key_echoed_in_an_error_is_masked(openai_up):
+    openai_up.queue(Reply(401, body={"error": {"message": "Incorrect API key provided: %s" % UPSTREAM_KEY,
+                                               "type": "invalid_request_error", "code": "invalid_api_key"}}))
+    with pytest.raises(anthropic.AuthenticationError) as e:
+        claude(openai_up, "openai-chat").messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=HI)
+    assert UPSTREAM_KEY not in json.dumps(e.value.body) and "Incorrect API key provided" in e.value.message
+    events = chat_stream_events(text="")  # one delta carrying the whole key (as a JSON escape)
+    piece = {"id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-mock",
+             "choices": [{"index": 0, "delta": {"content": "echo %s done" % UPSTREAM_KEY}, "finish_reason": None}]}
+    events.insert(1, (None, json.dumps(piece).replace("sk-", "\\u0073k-")))
+    openai_up.queue(Reply(events=events))
+    with claude(openai_up, "openai-chat").messages.stream(model="claude-sonnet-4-5", max_tokens=8, messages=HI) as s:
+        assert "".join(s.text_stream) == "echo *** done"

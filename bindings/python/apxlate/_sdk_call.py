@@ -6,6 +6,7 @@ No I/O here: the transports send `Call.url/headers/body` and feed back what come
 from __future__ import annotations
 
 import json
+import re
 from typing import List, Mapping, Optional, Tuple, Union
 
 from ._translator import Exchange, Format, Stream, Translator, build_error
@@ -18,6 +19,28 @@ _RETRY_HEADERS = ("retry-after", "retry-after-ms", "x-should-retry")
 _CLIENT_STATUSES = frozenset((1, 2, 3, 4, 5, 6))
 
 Headers = List[Tuple[str, str]]
+
+
+def key_mask(key: Optional[str]) -> "Optional[re.Pattern[bytes]]":
+    """A pattern of the upstream key however JSON spells it (each character literal or escaped
+    as a backslash-u sequence, `/` also as backslash-slash), so that bytes bound for the SDK never
+    carry it (the proxy does the same); None for no key, or one too short to mask safely."""
+    if not key or len(key) < 8:
+        return None
+    parts = []
+    for ch in key:
+        alts = [re.escape(ch.encode("utf-8"))]
+        if ord(ch) < 0x10000:
+            hexes = "".join("[%s%s]" % (d, d.upper()) if d.isalpha() else d for d in "%04x" % ord(ch))
+            alts.append(b"\\\\u" + hexes.encode())
+        if ch == "/":
+            alts.append(b"\\\\/")
+        parts.append(b"(?:" + b"|".join(alts) + b")")
+    return re.compile(b"".join(parts))
+
+
+def masked(pattern: "Optional[re.Pattern[bytes]]", data: bytes) -> bytes:
+    return pattern.sub(b"***", data) if pattern is not None and data else data
 
 
 class Answer:
@@ -72,6 +95,7 @@ class Upstream:
         else:
             self.endpoint = base + "/responses"
         self.api_key = api_key
+        self.mask = key_mask(api_key)
         self.extra_headers: Headers = list((headers or {}).items())
         self.translator = translator
 
@@ -120,13 +144,13 @@ class Call:
             except ApxError as e:
                 return local_error(self.client_format, 502,
                                    "the upstream response could not be translated: %s" % e.message)
-            return Answer(out.http_status or 200, bytes(out))
+            return Answer(out.http_status or 200, masked(self.upstream.mask, bytes(out)))
         keep = [(k, headers[k]) for k in _RETRY_HEADERS if k in headers]
         try:
             code, err = t.translate_error(status, body, exchange=self.exchange)
         except ApxError:
             return local_error(self.client_format, status if status >= 500 else 502, "upstream error %d" % status)
-        return Answer(code if code >= 400 else status, bytes(err), keep)
+        return Answer(code if code >= 400 else status, masked(self.upstream.mask, bytes(err)), keep)
 
     def close(self) -> None:
         self.exchange.close()
@@ -163,13 +187,27 @@ def _rejected(fmt: Format, e: ApxError) -> Answer:
 
 class Pump:
     """Translates an upstream SSE body chunk by chunk; ends it with Stream.fail when the upstream
-    breaks or sends what cannot be translated. `stream` None forwards bytes unchanged."""
+    breaks or sends what cannot be translated. `stream` None forwards bytes unchanged. The
+    upstream key is masked in what comes out (the library emits whole events, so a key is never
+    split between two outputs; a passthrough's chunks are checked one by one)."""
 
-    def __init__(self, stream: Optional[Stream]) -> None:
+    def __init__(self, stream: Optional[Stream], mask: "Optional[re.Pattern[bytes]]" = None) -> None:
         self.stream = stream
+        self.mask = mask
         self.done = False
 
     def feed(self, chunk: bytes) -> bytes:
+        return masked(self.mask, self._feed(chunk))
+
+    def finish(self) -> bytes:
+        return masked(self.mask, self._finish())
+
+    def fail(self, status: int, message: str) -> bytes:
+        """The client stream's failure ending (b"" once done). Passthrough streams cannot be
+        ended well-formed: the caller re-raises instead."""
+        return masked(self.mask, self._fail(status, message))
+
+    def _feed(self, chunk: bytes) -> bytes:
         if self.done:
             return b""
         if self.stream is None:
@@ -177,9 +215,9 @@ class Pump:
         try:
             return self.stream.feed(chunk)
         except ApxError as e:
-            return self.fail(502, "the upstream stream could not be translated: %s" % e.message)
+            return self._fail(502, "the upstream stream could not be translated: %s" % e.message)
 
-    def finish(self) -> bytes:
+    def _finish(self) -> bytes:
         if self.done:
             return b""
         self.done = True
@@ -189,11 +227,9 @@ class Pump:
             return self.stream.finish()
         except ApxError as e:
             self.done = False
-            return self.fail(502, "the upstream stream ended badly: %s" % e.message)
+            return self._fail(502, "the upstream stream ended badly: %s" % e.message)
 
-    def fail(self, status: int, message: str) -> bytes:
-        """The client stream's failure ending (b"" once done). Passthrough streams cannot be
-        ended well-formed: the caller re-raises instead."""
+    def _fail(self, status: int, message: str) -> bytes:
         if self.done or self.stream is None:
             self.done = True
             return b""

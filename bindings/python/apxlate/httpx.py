@@ -206,7 +206,7 @@ class Transport(_Base):
                 stream.close()
             raise
         if call.stream and 200 <= response.status_code < 300:
-            return mod.Response(200, headers=_SSE_HEADERS, stream=_body(mod, False, call, response, Pump(stream)))
+            return mod.Response(200, headers=_SSE_HEADERS, stream=_body(mod, False, call, response, Pump(stream, call.upstream.mask)))
         try:
             body = response.read()
             return _answer(mod, call.response(response.status_code, body, response.headers))
@@ -247,7 +247,7 @@ class AsyncTransport(_Base):
                 stream.close()
             raise
         if call.stream and 200 <= response.status_code < 300:
-            return mod.Response(200, headers=_SSE_HEADERS, stream=_body(mod, True, call, response, Pump(stream)))
+            return mod.Response(200, headers=_SSE_HEADERS, stream=_body(mod, True, call, response, Pump(stream, call.upstream.mask)))
         try:
             body = await response.aread()
             return _answer(mod, call.response(response.status_code, body, response.headers))
