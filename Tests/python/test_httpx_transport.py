@@ -365,3 +365,18 @@ def test_upstream_key_echoed_in_an_error_is_masked(openai_up):
     openai_up.queue(Reply(events=events))
     with claude(openai_up, "openai-chat").messages.stream(model="claude-sonnet-4-5", max_tokens=8, messages=HI) as s:
         assert "".join(s.text_stream) == "echo *** done"
+
+
+def test_stalled_upstream_stream_ends_with_a_timeout_error(openai_up):
+    """The SDK's read timeout reaches the inner transport; a stall mid-stream ends the SDK's
+    stream with a 504-kind error event (Stream.fail), not a hang or a truncated stream."""
+    openai_up.queue(Reply(events=chat_stream_events(text="stall after this"), gap=1.5))
+    client = claude(openai_up, "openai-chat").with_options(timeout=httpx2.Timeout(5.0, read=0.4))
+    seen = []
+    t0 = time.monotonic()
+    with pytest.raises(anthropic.APIStatusError) as e:
+        for ev in client.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=HI, stream=True):
+            seen.append(ev.type)
+    assert seen and seen[0] == "message_start"
+    assert "timed out" in str(e.value) or "timeout" in str(e.value).lower(), str(e.value)
+    assert time.monotonic() - t0 < 1.4
