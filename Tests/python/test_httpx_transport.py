@@ -380,3 +380,22 @@ def test_stalled_upstream_stream_ends_with_a_timeout_error(openai_up):
     assert seen and seen[0] == "message_start"
     assert "timed out" in str(e.value) or "timeout" in str(e.value).lower(), str(e.value)
     assert time.monotonic() - t0 < 1.4
+
+
+def test_the_strict_mocks_reject_malformed_requests():
+    """The mocks above would catch a transport that sends the client's key, the wrong auth
+    header, or a body the upstream's format does not accept."""
+    for cls, path, body, headers in [
+        (StrictOpenAI, "/chat/completions", {"model": "m", "max_tokens": 5, "messages": HI},
+         {"authorization": "Bearer " + UPSTREAM_KEY}),
+        (StrictOpenAI, "/chat/completions", {"model": "m", "messages": HI}, {"x-api-key": CLIENT_KEY}),
+        (StrictResponses, "/responses", {"model": "m", "messages": HI}, {"authorization": "Bearer " + UPSTREAM_KEY}),
+        (StrictAnthropic, "/v1/messages", {"model": "m", "messages": HI},
+         {"x-api-key": UPSTREAM_KEY, "anthropic-version": "2023-06-01"}),
+    ]:
+        mock = cls()
+        try:
+            r = httpx2.post(mock.base_url + path, json=body, headers=headers)
+            assert r.status_code == 400 and len(mock.rejected) == 1, (cls.__name__, body, r.text)
+        finally:
+            mock.close()
