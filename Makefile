@@ -36,6 +36,12 @@ test: all
 test-asan:
 	bash Tests/asan/run.sh
 
+# The Python binding as a platform wheel with libapxlate.so inside (bindings/python/build_wheel.py):
+# dist/apxlate-<version>-py3-none-manylinux_<glibc>_x86_64.whl, checked by auditwheel.
+.PHONY: wheel
+wheel: lib
+	$${PYTHON:-python3} bindings/python/build_wheel.py --lib build/lib/libapxlate.so --out dist
+
 bench: all
 	bash Tests/bench/run.sh
 
@@ -58,12 +64,6 @@ fuzz-report:
 # 5,000 concurrent streams through `apxlate serve`, two rounds, then a 100,000-request soak.
 bench-load: all
 	$${PYTHON:-python3} Tests/load/run.py --check
-
-# The Python binding as a platform wheel with libapxlate.so inside (bindings/python/build_wheel.py):
-# dist/apxlate-<version>-py3-none-manylinux_<glibc>_x86_64.whl, checked by auditwheel.
-.PHONY: wheel
-wheel: lib
-	$${PYTHON:-python3} bindings/python/build_wheel.py --lib build/lib/libapxlate.so --out dist
 
 install: all
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
