@@ -399,3 +399,8 @@ def test_the_strict_mocks_reject_malformed_requests():
             assert r.status_code == 400 and len(mock.rejected) == 1, (cls.__name__, body, r.text)
         finally:
             mock.close()
+
+
+def test_unknown_upstream_format_is_refused_at_construction():
+    with pytest.raises(apxlate.ArgumentError, match="unknown upstream_format 'openai'"):
+        apxlate.httpx.Transport(upstream="http://127.0.0.1:9/v1", upstream_format="openai")

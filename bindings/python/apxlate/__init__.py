@@ -12,7 +12,10 @@ libapxlate (ctypes; no compiler needed).
         send(s.finish())
 
 The native library is found through the environment variable APXLATE_LIBRARY, then
-apxlate/libapxlate.so beside this file, then the system library path.
+apxlate/libapxlate.so beside this file (where the wheel puts it), then the system library path.
+
+apxlate.httpx has in-process httpx transports: the Anthropic SDK on an OpenAI-compatible server,
+the OpenAI SDK on Claude, with no proxy (pip install apxlate[httpx]).
 """
 
 from ._version import __version__

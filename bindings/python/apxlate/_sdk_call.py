@@ -10,7 +10,7 @@ import re
 from typing import List, Mapping, Optional, Tuple, Union
 
 from ._translator import Exchange, Format, Stream, Translator, build_error
-from .errors import ApxError
+from .errors import ApxError, ArgumentError
 
 #: Upstream response headers handed to the SDK with an error (its retry logic reads them).
 _RETRY_HEADERS = ("retry-after", "retry-after-ms", "x-should-retry")
@@ -86,7 +86,11 @@ class Upstream:
 
     def __init__(self, url: str, format: Union[Format, str], api_key: Optional[str],
                  headers: Optional[Mapping[str, str]], translator: Translator) -> None:
-        self.format = Format(format)
+        try:
+            self.format = Format(format)
+        except ValueError:
+            raise ArgumentError("unknown upstream_format %r: expected one of %s"
+                                % (format, ", ".join(f.value for f in Format))) from None
         base = url.rstrip("/")
         if self.format is Format.ANTHROPIC:
             self.endpoint = base + ("/messages" if base.endswith("/v1") else "/v1/messages")
