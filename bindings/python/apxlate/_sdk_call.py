@@ -54,7 +54,7 @@ class Answer:
         self.headers: Headers = [("content-type", "application/json")] + list(headers or [])
 
 
-def client_format_of(path: str, headers: Mapping[str, str]) -> Optional[Format]:
+def client_format_of(path: str) -> Optional[Format]:
     """The client's format from the request path (None: not a path apxlate translates)."""
     p = path.rstrip("/")
     if p.endswith("/messages") or p.endswith("/messages/count_tokens"):
@@ -164,7 +164,7 @@ def start(upstream: Upstream, method: str, path: str, headers: Mapping[str, str]
           body: bytes) -> Union[Call, Answer]:
     """Translates the SDK's request: a Call to send upstream, or an Answer given locally
     (count_tokens, an untranslated path, a request the library rejects)."""
-    fmt = client_format_of(path, headers)
+    fmt = client_format_of(path)
     if fmt is None or method != "POST":
         return local_error(_guess_format(path, headers), 404,
                            "apxlate transport: %s %s is not translated (only POST of Messages, "
