@@ -1,6 +1,6 @@
-/// Typed field access for the Anthropic request decoder: every wrong type becomes
+/// Typed field reads for the decoders of every format: every wrong type becomes
 /// `TranslateError.invalid` with the field's JSON path.
-enum AnthropicField: JSONTypedReads {
+enum FieldReads: JSONTypedReads {
     /// `path.key`, or `key` at the top level.
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
