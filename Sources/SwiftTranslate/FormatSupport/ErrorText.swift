@@ -7,7 +7,7 @@ enum ErrorText {
         let text = String(decoding: body.prefix(1000), as: UTF8.self)
         let trimmed = text.trimmingWhitespace()
         let message = trimmed.isEmpty ? fallback(status: status) : "upstream returned HTTP \(status): \(trimmed)"
-        return NError(kind: NError.kind(forStatus: status), status: status, message: message)
+        return NError(status: status, message: message)
     }
 }
 

@@ -145,7 +145,7 @@ public final class Translator: Sendable {
     }
 
     public static func buildError(format: Format, status: Int, message: String) -> Output {
-        let error = NError(kind: NError.kind(forStatus: status), status: status, message: message)
+        let error = NError(status: status, message: message)
         let (outStatus, out) = codec(for: format).encodeError(error)
         return Output(body: out, warnings: [], status: outStatus)
     }

@@ -25,7 +25,7 @@ protocol StreamPipe {
     mutating func finish(into out: inout [UInt8]) throws(TranslateError)
     /// The host gives up on the stream (the upstream broke, timed out, or sent what cannot be
     /// translated): appends the client format's failure ending after what was already written
-    /// (see StreamFailure); nothing when the client stream is already complete. Whatever input
+    /// (<Format>StreamFailure in each format's folder); nothing when the client stream is already complete. Whatever input
     /// is still buffered (an incomplete event) is dropped.
     mutating func fail(_ error: NError, into out: inout [UInt8])
     mutating func takeWarnings() -> [String]

@@ -103,7 +103,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
             }
             state = .ended
         case .error(let e):
-            StreamFailure.anthropic(e, into: &out)
+            AnthropicStreamFailure.write(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.event(Name.ping, into: &out) { w in

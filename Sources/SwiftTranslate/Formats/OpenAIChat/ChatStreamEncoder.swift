@@ -123,7 +123,7 @@ struct ChatStreamEncoder: StreamEncoder {
             SSEWriter.done(into: &out)
             state = .ended
         case .error(let e):
-            StreamFailure.chat(e, into: &out)
+            ChatStreamFailure.write(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.comment(Self.keepAliveText[...], into: &out)
