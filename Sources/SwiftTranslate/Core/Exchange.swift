@@ -16,14 +16,4 @@ public struct Exchange: Sendable {
         self.stream = stream; self.includeUsage = includeUsage
         self.toolNames = toolNames; self.inputTokens = inputTokens
     }
-
-    /// A context for translating this exchange's response or stream.
-    public func context(config: TranslatorConfig) -> TranslationContext {
-        var ctx = TranslationContext(config: config)
-        ctx.toolNames = toolNames
-        ctx.clientModel = clientModel
-        ctx.includeUsage = includeUsage
-        ctx.inputTokens = inputTokens
-        return ctx
-    }
 }

@@ -22,7 +22,7 @@ struct PassthroughPipe: StreamPipe {
     /// Past this an incomplete event is sent as it is (an upstream that never ends its event).
     static let maxHeld = 1 << 20
 
-    init(format: Format, settings: StreamSettings, upstreamModel: String?) {
+    init(format: Format, settings: TranslationContext, upstreamModel: String?) {
         self.format = format
         parser = SSEParser(maxEventBytes: settings.config.maxBodyBytes)
         if let m = settings.clientModel, !m.isEmpty, m != upstreamModel { clientModel = m } else { clientModel = nil }
@@ -190,10 +190,10 @@ struct PassthroughPipe: StreamPipe {
         switch format {
         case .anthropic:
             if type == "message_stop" || type == "error" { return }
-            AnthropicResponsesStreamFailure.write(error, into: &out)
+            AnthropicStreamFailure.write(error, into: &out)
         case .openaiChat:
             if let last, last.isDone || last.json?.root["error"] != nil { return }
-            ChatResponsesStreamFailure.write(error, into: &out)
+            ChatStreamFailure.write(error, into: &out)
         case .openaiResponses:
             if type == "response.completed" || type == "response.incomplete" || type == "response.failed" { return }
             failResponses(error, last: last, into: &out)

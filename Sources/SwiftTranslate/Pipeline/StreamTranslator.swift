@@ -30,8 +30,8 @@ public struct StreamTranslator {
     }
 
     /// `clock` gives `created` for OpenAI chunks when the upstream has none (tests fix it).
-    init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping () -> Int) throws(TranslateError) {
-        let settings = StreamSettings(config: config, exchange: exchange, clock: clock)
+    init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping @Sendable () -> Int) throws(TranslateError) {
+        let settings = TranslationContext(config: config, exchange: exchange, clock: clock)
         if from == to {
             pipe = PassthroughPipe(format: from, settings: settings, upstreamModel: exchange?.upstreamModel)
             return

@@ -83,7 +83,7 @@ public final class Translator: Sendable {
 
     public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: consuming [UInt8]) throws(TranslateError) -> Output {
         try checkBodySize(body.count)
-        var ctx = exchange?.context(config: config) ?? TranslationContext(config: config)
+        var ctx = TranslationContext(config: config, exchange: exchange)
         var response: NResponse
         do {
             let doc = try JSONDocument.parse(consume body)

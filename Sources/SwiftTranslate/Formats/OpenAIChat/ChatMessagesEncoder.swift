@@ -76,7 +76,7 @@ enum ChatMessagesEncoder {
             case .document(let d):
                 if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
             case .opaque(.anthropic, "search_result", let raw):
-                if let s = searchResultText(raw) {
+                if let s = SearchResultText.text(raw) {
                     once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
                     texts.append(s)
                 } else {
@@ -138,7 +138,7 @@ enum ChatMessagesEncoder {
                 ctx.diagnostics.dropped(path.text(), "document with a file_id dropped (vendor file ids are not portable)")
             }
         case .opaque(let format, let type, let raw):
-            if format == .anthropic, type == "search_result", let s = searchResultText(raw) {
+            if format == .anthropic, type == "search_result", let s = SearchResultText.text(raw) {
                 once.drop("search_result", path.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
                 out.append(.text(s))
             } else {
@@ -238,23 +238,6 @@ enum ChatMessagesEncoder {
             w.endArray()
         }
         w.endObject()
-    }
-
-    /// An Anthropic `search_result` block (`{source, title, content:[{type:"text", text}]}`) as
-    /// plain text: the title, the source, then the content texts. nil when it has no text.
-    static func searchResultText(_ raw: [UInt8]) -> String? {
-        guard let doc = try? JSONDocument.parse(raw) else { return nil }
-        let b = doc.root
-        var lines: [String] = []
-        if let title = b["title"]?.string, !title.isEmpty { lines.append(title) }
-        if let source = b["source"]?.string, !source.isEmpty { lines.append("Source: " + source) }
-        var hasText = false
-        if let content = b["content"] {
-            for c in content.elements {
-                if let t = c["text"]?.string { lines.append(t); hasText = true }
-            }
-        }
-        return hasText ? lines.joined(separator: "\n") : nil
     }
 
     /// One JSON string from pieces and a separator, without building the joined String.

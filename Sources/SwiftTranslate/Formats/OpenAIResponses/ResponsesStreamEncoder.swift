@@ -13,7 +13,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
     /// The output item now open.
     private enum Open { case none, message, reasoning, functionCall }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.idle
     private var open = Open.none
     private var sequence = 0
@@ -40,7 +40,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
     private var usage: NUsage? = nil
     private var warnings: [String] = []
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }
