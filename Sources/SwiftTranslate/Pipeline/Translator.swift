@@ -45,6 +45,7 @@ public final class Translator: Sendable {
         ctx.clientModel = clientModel
         ctx.includeUsage = request.includeUsage
         ctx.inputTokens = TokenEstimate.request(request)
+        RequestPolicy.apply(&request, to: to, &ctx)
         let out = try codec(for: to).encodeRequest(request, &ctx)
         let exchange = Exchange(clientFormat: from, upstreamFormat: to, clientModel: clientModel,
                                 upstreamModel: request.model, stream: request.stream,

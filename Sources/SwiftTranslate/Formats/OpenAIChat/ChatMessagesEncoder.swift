@@ -4,20 +4,9 @@
 /// message with the rest of the turn. Images and files inside tool results cannot go in a `tool`
 /// message: they move to that user message, after a note naming the tool_call_id.
 enum ChatMessagesEncoder {
-    static let billingHeaderPrefix = "x-anthropic-billing-header:"
-
     /// One system message: the text blocks joined with a blank line.
-    static func system(_ system: [NText], _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [String] = []
-        texts.reserveCapacity(system.count)
-        for (i, t) in system.enumerated() {
-            if ctx.config.stripBillingHeader, t.text.hasPrefix(billingHeaderPrefix) {
-                ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
-                continue
-            }
-            if t.cacheControl != nil { once.drop("cache_control", "system[\(i)].cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
-            texts.append(t.text)
-        }
+    static func system(_ system: [NText], _ w: inout JSONWriter) {
+        let texts = system.map(\.text)
         guard !texts.isEmpty else { return }
         w.beginObject()
         w.field("role", "system")
@@ -64,14 +53,12 @@ enum ChatMessagesEncoder {
     /// Images and files go to `moved` (the user message that follows).
     private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
                                     _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        if r.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
         var texts: [String] = []
         var media: [UserPart] = []
         for (k, c) in r.content.enumerated() {
             let cpath = path.child(k)
             switch c {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", cpath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
                 texts.append(t.text)
             case .document(let d):
                 if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
@@ -110,7 +97,6 @@ enum ChatMessagesEncoder {
     private static func userPart(_ p: NPart, _ path: MessagePath, _ out: inout [UserPart], _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         switch p {
         case .text(let t):
-            if t.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
             if t.citations != nil { once.drop("citations", path.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
             out.append(.text(t.text))
         case .refusal(let s):
@@ -183,7 +169,6 @@ enum ChatMessagesEncoder {
             let ppath = path.child(j)
             switch p {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", ppath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
                 if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
                 if !t.text.isEmpty { texts.append(t.text) }
             case .refusal(let s): texts.append(s)
