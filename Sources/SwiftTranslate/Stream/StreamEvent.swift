@@ -1,12 +1,3 @@
-/// What a stream content block is.
-enum StreamBlockKind: Equatable {
-    case text
-    case thinking
-    case redactedThinking(data: String)
-    /// `id` and `name` as the client must see them (names already restored).
-    case toolCall(id: String, name: String)
-}
-
 /// The neutral stream: what every upstream stream decoder produces and every client stream encoder
 /// consumes. Blocks never interleave: `blockStart`, its deltas, `blockStop`, then the next block.
 /// A well-formed stream is `messageStart`, blocks, exactly one `messageDelta`, `messageStop`; or it
