@@ -8,5 +8,11 @@ public struct Diagnostics: Sendable {
         warnings.append(LogText.escaped(path.isEmpty ? why : "\(path): \(why)"))
     }
 
+    /// A field of the client's request that the neutral model has no place for (one text for
+    /// every decoder).
+    mutating func noCounterpart(_ path: String) {
+        dropped(path, "no counterpart in the target format")
+    }
+
     public var text: String { warnings.joined(separator: "\n") }
 }

@@ -43,7 +43,7 @@ enum AnthropicRequestDecoder {
                         guard let s = v.string else { throw TranslateError.invalid("metadata.user_id", "expected a string, got \(v.kindDescription)") }
                         r.user = s
                     } else {
-                        ctx.diagnostics.dropped("metadata.\(k)", "no counterpart in the target format")
+                        ctx.diagnostics.noCounterpart("metadata.\(k)")
                     }
                 }
             case "temperature": r.temperature = try FieldReads.optionalNumberText(root, key, "")
@@ -71,7 +71,7 @@ enum AnthropicRequestDecoder {
             default:
                 // context_management, container, speed, inference_geo, diagnostics, mcp_servers,
                 // cache_control, ...: one warning per key.
-                ctx.diagnostics.dropped(key, "no counterpart in the target format")
+                ctx.diagnostics.noCounterpart(key)
             }
         }
         guard sawMessages else { throw TranslateError.invalid("", "missing \"messages\"") }

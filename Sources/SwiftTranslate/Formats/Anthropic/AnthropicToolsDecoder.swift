@@ -94,7 +94,7 @@ enum AnthropicToolsDecoder {
                 }
                 r.responseFormat = .jsonSchema(name: nil, description: nil, schema: schema, strict: nil)
             default:
-                ctx.diagnostics.dropped("\(path).\(key)", "no counterpart in the target format")
+                ctx.diagnostics.noCounterpart("\(path).\(key)")
             }
         }
     }
