@@ -206,23 +206,29 @@ enum ChatMessagesEncoder {
             writeJoined(reasoning, "\n\n", &w)
         }
         if !calls.isEmpty {
-            w.key("tool_calls")
-            w.beginArray()
-            for c in calls {
-                w.beginObject()
-                w.field("id", c.id)
-                w.field("type", "function")
-                w.key("function")
-                w.beginObject()
-                w.field("name", ctx.toolNames.openAISafe(c.name))
-                w.key("arguments")
-                w.string(bytes: c.arguments)
-                w.endObject()
-                w.endObject()
-            }
-            w.endArray()
+            writeToolCalls(calls, &w) { ctx.toolNames.openAISafe($0) }
         }
         w.endObject()
+    }
+
+    /// `tool_calls` of an assistant message (a request's turn or a response's message), each
+    /// name as `name` gives it.
+    static func writeToolCalls(_ calls: [NToolCall], _ w: inout JSONWriter, name: (String) -> String) {
+        w.key("tool_calls")
+        w.beginArray()
+        for c in calls {
+            w.beginObject()
+            w.field("id", c.id)
+            w.field("type", "function")
+            w.key("function")
+            w.beginObject()
+            w.field("name", name(c.name))
+            w.key("arguments")
+            w.string(bytes: c.arguments)
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
     }
 
     /// One JSON string from pieces and a separator, without building the joined String.
