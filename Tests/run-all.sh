@@ -15,7 +15,9 @@ suite() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
 
-suite "swift unit and fixture tests" env APXLATE_LIB_ONLY=1 swift test
+# The layering check (grep, instant) runs first: a violation fails the suite without a build.
+suite "swift unit and fixture tests (and the layering check)" \
+  bash -c 'bash Tests/tools/check_layers.sh && APXLATE_LIB_ONLY=1 swift test'
 suite "C ABI tests" bash Tests/c/run.sh
 suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy

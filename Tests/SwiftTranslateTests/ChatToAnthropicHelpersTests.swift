@@ -11,8 +11,11 @@ enum C2A {
     }
 
     /// Encodes a neutral request for Anthropic; returns the parsed body and the warnings.
+    /// Through the request policy, as the translator does.
     static func encode(_ r: NRequest, config: TranslatorConfig = TranslatorConfig()) throws -> (JSONDocument, [String]) {
         var ctx = TranslationContext(config: config)
+        var r = r
+        RequestPolicy.apply(&r, to: .anthropic, &ctx)
         let bytes = try AnthropicRequestEncoder.encode(r, &ctx)
         return (try JSONDocument.parse(bytes), ctx.diagnostics.warnings)
     }

@@ -9,8 +9,11 @@ enum RX {
         return (r, ctx.diagnostics.warnings)
     }
 
+    /// Through the request policy, as the translator does.
     static func encodeRequest(_ r: NRequest, config: TranslatorConfig = TranslatorConfig()) throws(TranslateError) -> (JSONDocument, [String], ToolNameMap) {
         var ctx = TranslationContext(config: config)
+        var r = r
+        RequestPolicy.apply(&r, to: .openaiResponses, &ctx)
         let bytes = try ResponsesRequestEncoder.encode(r, &ctx)
         return (try JSONDocument.parse(bytes), ctx.diagnostics.warnings, ctx.toolNames)
     }

@@ -19,7 +19,7 @@ import Testing
         var out: [UInt8] = []
         try t.feed(Array("data: {\"model\":\"up\",\"a\":1}\n\ndata: {\"b\"".utf8)[...], into: &out)
         #expect(!Self.text(out).contains("{\"b\""))
-        t.fail(StreamFailure.error(status: 502, message: "cut"), into: &out)
+        t.fail(NError(status: 502, message: "cut"), into: &out)
         let s = Self.text(out)
         #expect(s.hasSuffix("data: {\"error\":{\"message\":\"cut\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"))
         #expect(!s.contains("{\"b\""))
@@ -69,7 +69,7 @@ import Testing
         let created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_X\",\"created_at\":7,\"model\":\"m\",\"status\":\"in_progress\",\"output\":[]}}\n\n"
         let delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":4,\"delta\":\"hi\"}\n\n: keep-alive\n\nevent: response.output_text.delta\ndata: {\"type\":\"response"
         try t.feed(Array((created + delta).utf8)[...], into: &out)
-        t.fail(StreamFailure.error(status: 504, message: "slow"), into: &out)
+        t.fail(NError(status: 504, message: "slow"), into: &out)
         let s = Self.text(out)
         #expect(s.contains("event: error\ndata: {\"type\":\"error\",\"sequence_number\":5,\"code\":\"timeout\",\"message\":\"slow\",\"param\":null}\n\n"))
         #expect(s.contains("event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":6,\"response\":{\"id\":\"resp_X\",\"object\":\"response\",\"created_at\":7,\"status\":\"failed\""))
@@ -88,7 +88,7 @@ import Testing
         var out: [UInt8] = []
         try t.feed(Array(end.utf8)[...], into: &out)
         let before = out
-        t.fail(StreamFailure.error(status: 502, message: "late"), into: &out)
+        t.fail(NError(status: 502, message: "late"), into: &out)
         #expect(out == before)
     }
 
@@ -97,7 +97,7 @@ import Testing
         var out: [UInt8] = []
         let good = "data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"
         #expect(throws: TranslateError.self) { try t.feed(Array((good + "data: {bad\n\n").utf8)[...], into: &out) }
-        t.fail(StreamFailure.error(status: 502, message: "bad upstream"), into: &out)
+        t.fail(NError(status: 502, message: "bad upstream"), into: &out)
         let s = Self.text(out)
         #expect(s.hasPrefix("event: message_start"))
         #expect(s.hasSuffix("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"bad upstream\"}}\n\n"))

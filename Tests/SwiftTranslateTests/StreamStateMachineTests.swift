@@ -3,10 +3,10 @@ import Testing
 
 /// The decoders and encoders as state machines, fed events directly (no SSE bytes).
 @Suite struct StreamStateMachineTests {
-    static func settings(includeUsage: Bool = false, inputTokens: Int = 42, reasoning: TranslatorConfig.ReasoningField = .reasoningContent) -> StreamSettings {
+    static func settings(includeUsage: Bool = false, inputTokens: Int = 42, reasoning: TranslatorConfig.ReasoningField = .reasoningContent) -> TranslationContext {
         var config = TranslatorConfig()
         config.clientReasoningField = reasoning
-        var s = StreamSettings(config: config, exchange: nil, clock: { 1 })
+        var s = TranslationContext(config: config, exchange: nil, clock: { 1 })
         s.clientModel = "client-model"
         s.includeUsage = includeUsage
         s.inputTokens = inputTokens

@@ -8,7 +8,7 @@ extension StreamBox {
     func fail(status: Int, message: String) {
         if ended { return }
         if pendingPos > 0 && pendingPos == pending.count { pending.removeAll(keepingCapacity: true); pendingPos = 0 }
-        translator.fail(StreamFailure.error(status: status, message: message), into: &pending)
+        translator.fail(NError(status: status, message: message), into: &pending)
         failed = false
         ended = true
     }

@@ -45,6 +45,7 @@ public final class Translator: Sendable {
         ctx.clientModel = clientModel
         ctx.includeUsage = request.includeUsage
         ctx.inputTokens = TokenEstimate.request(request)
+        RequestPolicy.apply(&request, to: to, &ctx)
         let out = try codec(for: to).encodeRequest(request, &ctx)
         let exchange = Exchange(clientFormat: from, upstreamFormat: to, clientModel: clientModel,
                                 upstreamModel: request.model, stream: request.stream,
@@ -83,7 +84,7 @@ public final class Translator: Sendable {
 
     public func translateResponse(exchange: Exchange?, from: Format, to: Format, body: consuming [UInt8]) throws(TranslateError) -> Output {
         try checkBodySize(body.count)
-        var ctx = exchange?.context(config: config) ?? TranslationContext(config: config)
+        var ctx = TranslationContext(config: config, exchange: exchange)
         var response: NResponse
         do {
             let doc = try JSONDocument.parse(consume body)
@@ -145,7 +146,7 @@ public final class Translator: Sendable {
     }
 
     public static func buildError(format: Format, status: Int, message: String) -> Output {
-        let error = NError(kind: NError.kind(forStatus: status), status: status, message: message)
+        let error = NError(status: status, message: message)
         let (outStatus, out) = codec(for: format).encodeError(error)
         return Output(body: out, warnings: [], status: outStatus)
     }

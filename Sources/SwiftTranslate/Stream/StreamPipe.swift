@@ -1,113 +1,11 @@
-/// Turns one upstream SSE event into neutral events (a state machine per upstream format).
-protocol StreamDecoder {
-    /// `event` is a message event (comments and `[DONE]` are handled by the pipe); `json` its
-    /// parsed data.
-    mutating func consume(_ event: SSEEvent, json: JSONValue, into out: inout [StreamEvent]) throws(TranslateError)
-    /// `data: [DONE]`.
-    mutating func done(into out: inout [StreamEvent]) throws(TranslateError)
-    /// The upstream ended: whatever closes the neutral stream well-formed.
-    mutating func finish(into out: inout [StreamEvent]) throws(TranslateError)
-    /// Warnings since the last call (moved out).
-    mutating func takeWarnings() -> [String]
-}
-
-/// Writes neutral events as client SSE bytes (a state machine per client format).
-protocol StreamEncoder {
-    mutating func encode(_ event: StreamEvent, into out: inout [UInt8])
-    /// The neutral stream ended (after the decoder's finish).
-    mutating func finish(into out: inout [UInt8])
-    mutating func takeWarnings() -> [String]
-}
-
 /// Upstream bytes in, client bytes out.
 protocol StreamPipe {
     mutating func feed(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) throws(TranslateError)
     mutating func finish(into out: inout [UInt8]) throws(TranslateError)
     /// The host gives up on the stream (the upstream broke, timed out, or sent what cannot be
     /// translated): appends the client format's failure ending after what was already written
-    /// (see StreamFailure); nothing when the client stream is already complete. Whatever input
+    /// (<Format>StreamFailure in each format's folder); nothing when the client stream is already complete. Whatever input
     /// is still buffered (an incomplete event) is dropped.
     mutating func fail(_ error: NError, into out: inout [UInt8])
     mutating func takeWarnings() -> [String]
-}
-
-/// SSE parser → decoder → neutral events → encoder → client bytes.
-struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPipe {
-    private var parser: SSEParser
-    private var decoder: Decoder
-    private var encoder: Encoder
-    /// Reused between events.
-    private var events: [StreamEvent] = []
-
-    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int) {
-        parser = SSEParser(maxEventBytes: maxEventBytes)
-        self.decoder = decoder
-        self.encoder = encoder
-        events.reserveCapacity(8)
-    }
-
-    mutating func feed(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) throws(TranslateError) {
-        var pos = bytes.startIndex
-        while let event = try parser.next(in: bytes, at: &pos) {
-            try handle(event, into: &out)
-        }
-    }
-
-    mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
-        for event in try parser.finish() { try handle(event, into: &out) }
-        try decoder.finish(into: &events)
-        flush(into: &out)
-        encoder.finish(into: &out)
-    }
-
-    /// The encoder has written exactly what the client has (events a failing decoder left
-    /// behind were never encoded), so its error event continues the stream where it stands.
-    mutating func fail(_ error: NError, into out: inout [UInt8]) {
-        events.removeAll(keepingCapacity: false)
-        parser = SSEParser()
-        encoder.encode(.error(error), into: &out)
-    }
-
-    private mutating func handle(_ event: SSEEvent, into out: inout [UInt8]) throws(TranslateError) {
-        if event.kind == .comment {
-            encoder.encode(.keepAlive, into: &out)
-            return
-        }
-        if event.data.isEmpty { return }
-        if event.isDone {
-            try decoder.done(into: &events)
-        } else {
-            let doc: JSONDocument
-            do {
-                doc = try JSONDocument.parse(event.data)
-            } catch {
-                let at = error.offset >= 0 ? event.offset + error.offset : event.offset // offsets of bytes received: far below Int.max
-                if error.status == .limit {
-                    // too deep: a limit, not a malformed stream (the offset is the stream's)
-                    throw TranslateError(.limit, "upstream event data at byte \(event.offset): \(error.message) of the event (stream byte \(at))", offset: at)
-                }
-                throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
-            }
-            do {
-                try decoder.consume(event, json: doc.root, into: &events)
-            } catch where error.status == .invalid {
-                // A value of the event that is not what it must be (a negative token count):
-                // a malformed stream, located by the event's byte offset and the value's path.
-                throw TranslateError(.stream, "upstream event at byte \(event.offset): \(error.message)", path: error.path, offset: event.offset)
-            }
-        }
-        flush(into: &out)
-    }
-
-    private mutating func flush(into out: inout [UInt8]) {
-        if events.isEmpty { return }
-        for e in events { encoder.encode(e, into: &out) }
-        events.removeAll(keepingCapacity: true)
-    }
-
-    mutating func takeWarnings() -> [String] {
-        var w = decoder.takeWarnings()
-        w += encoder.takeWarnings()
-        return w
-    }
 }

@@ -1,5 +1,5 @@
 /// The Anthropic wire format: one-shot documents. Each direction lives in its own file.
-public enum AnthropicCodec: WireCodec {
+public enum AnthropicCodec {
     public static func decodeRequest(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
         try AnthropicRequestDecoder.decode(root, &ctx)
     }

@@ -12,7 +12,7 @@ enum AnthropicContentDecoder {
     static func content(_ v: JSONValue, _ path: String, _ role: NRole, _ state: inout AnthropicDecodeState,
                         _ ctx: inout TranslationContext) throws(TranslateError) -> [NPart] {
         if let s = v.string { return [.text(NText(s))] }
-        try AnthropicField.array(v, path)
+        try FieldReads.array(v, path)
         var parts: [NPart] = []
         parts.reserveCapacity(v.count)
         var i = 0
@@ -25,8 +25,8 @@ enum AnthropicContentDecoder {
 
     private static func block(_ b: JSONValue, _ path: String, _ role: NRole, _ parts: inout [NPart],
                               _ state: inout AnthropicDecodeState, _ ctx: inout TranslationContext) throws(TranslateError) {
-        try AnthropicField.object(b, path)
-        let type = try AnthropicField.string(b, "type", path)
+        try FieldReads.object(b, path)
+        let type = try FieldReads.string(b, "type", path)
         switch type {
         case "text":
             parts.append(.text(try text(b, path)))
@@ -36,8 +36,8 @@ enum AnthropicContentDecoder {
             try document(b, path, &parts, &state, &ctx)
         case "tool_use":
             guard role == .assistant else { throw TranslateError.invalid(path, "a tool_use block belongs in an assistant message") }
-            let id = try AnthropicField.string(b, "id", path)
-            let name = try AnthropicField.string(b, "name", path)
+            let id = try FieldReads.string(b, "id", path)
+            let name = try FieldReads.string(b, "name", path)
             guard let input = b["input"] else { throw TranslateError.invalid(path, "missing \"input\"") }
             guard input.isObject else { throw TranslateError.invalid("\(path).input", "expected an object, got \(input.kindDescription)") }
             noSlot(b, path, "cache_control", &state, &ctx)
@@ -48,12 +48,12 @@ enum AnthropicContentDecoder {
             parts.append(.toolResult(try toolResult(b, path, &state, &ctx)))
         case "thinking":
             guard role == .assistant else { throw TranslateError.invalid(path, "a thinking block belongs in an assistant message") }
-            let text = try AnthropicField.string(b, "thinking", path)
-            let signature = try AnthropicField.optionalString(b, "signature", path)
+            let text = try FieldReads.string(b, "thinking", path)
+            let signature = try FieldReads.optionalString(b, "signature", path)
             parts.append(.thinking(NThinking(text: text, signature: signature)))
         case "redacted_thinking":
             guard role == .assistant else { throw TranslateError.invalid(path, "a redacted_thinking block belongs in an assistant message") }
-            parts.append(.redactedThinking(try AnthropicField.string(b, "data", path)))
+            parts.append(.redactedThinking(try FieldReads.string(b, "data", path)))
         default:
             guard opaqueTypes.contains(type) else {
                 throw TranslateError.invalid("\(path).type", "unknown content block type \"\(type)\"")
@@ -63,8 +63,8 @@ enum AnthropicContentDecoder {
     }
 
     static func text(_ b: JSONValue, _ path: String) throws(TranslateError) -> NText {
-        let text = try AnthropicField.string(b, "text", path)
-        let cache = try AnthropicField.optionalRawObject(b, "cache_control", path)
+        let text = try FieldReads.string(b, "text", path)
+        let cache = try FieldReads.optionalRawObject(b, "cache_control", path)
         var citations: [UInt8]? = nil
         if let c = b["citations"], !c.isNull {
             guard c.isArray else { throw TranslateError.invalid("\(path).citations", "expected an array, got \(c.kindDescription)") }
@@ -87,8 +87,8 @@ enum AnthropicContentDecoder {
                                  _ state: inout AnthropicDecodeState, _ ctx: inout TranslationContext) throws(TranslateError) {
         guard let src = b["source"] else { throw TranslateError.invalid(path, "missing \"source\"") }
         let srcPath = "\(path).source"
-        try AnthropicField.object(src, srcPath)
-        let title = try AnthropicField.optionalString(b, "title", path)
+        try FieldReads.object(src, srcPath)
+        let title = try FieldReads.optionalString(b, "title", path)
         noSlot(b, path, "cache_control", &state, &ctx)
         noSlot(b, path, "context", &state, &ctx)
         noSlot(b, path, "citations", &state, &ctx)
@@ -103,17 +103,17 @@ enum AnthropicContentDecoder {
             parts.append(.document(NDocument(source: .text(s), title: title)))
             return
         }
-        try AnthropicField.array(content, "\(srcPath).content")
+        try FieldReads.array(content, "\(srcPath).content")
         var texts: [String] = []
         var images: [NPart] = []
         var i = 0
         for block in content.elements {
             let p = "\(srcPath).content[\(i)]"
             i += 1
-            try AnthropicField.object(block, p)
-            let type = try AnthropicField.string(block, "type", p)
+            try FieldReads.object(block, p)
+            let type = try FieldReads.string(block, "type", p)
             switch type {
-            case "text": texts.append(try AnthropicField.string(block, "text", p))
+            case "text": texts.append(try FieldReads.string(block, "text", p))
             case "image": images.append(.image(try image(block, p, &state, &ctx)))
             default: throw TranslateError.invalid("\(p).type", "expected \"text\" or \"image\" in document content, got \"\(type)\"")
             }
@@ -124,40 +124,40 @@ enum AnthropicContentDecoder {
 
     /// `source` of an image or document.
     static func mediaSource(_ src: JSONValue, _ path: String, allowText: Bool) throws(TranslateError) -> NMediaSource {
-        try AnthropicField.object(src, path)
-        let type = try AnthropicField.string(src, "type", path)
+        try FieldReads.object(src, path)
+        let type = try FieldReads.string(src, "type", path)
         switch type {
         case "base64":
-            return .base64(mediaType: try AnthropicField.string(src, "media_type", path),
-                           data: try AnthropicField.string(src, "data", path))
-        case "url": return .url(try AnthropicField.string(src, "url", path))
-        case "file": return .file(try AnthropicField.string(src, "file_id", path))
-        case "text" where allowText: return .text(try AnthropicField.string(src, "data", path))
+            return .base64(mediaType: try FieldReads.string(src, "media_type", path),
+                           data: try FieldReads.string(src, "data", path))
+        case "url": return .url(try FieldReads.string(src, "url", path))
+        case "file": return .file(try FieldReads.string(src, "file_id", path))
+        case "text" where allowText: return .text(try FieldReads.string(src, "data", path))
         default: throw TranslateError.invalid("\(path).type", "unknown source type \"\(type)\"")
         }
     }
 
     private static func toolResult(_ b: JSONValue, _ path: String, _ state: inout AnthropicDecodeState,
                                    _ ctx: inout TranslationContext) throws(TranslateError) -> NToolResult {
-        let id = try AnthropicField.string(b, "tool_use_id", path)
+        let id = try FieldReads.string(b, "tool_use_id", path)
         guard state.toolUseIds.contains(id) else {
             throw TranslateError.invalid("\(path).tool_use_id", "no earlier assistant tool_use has the id \"\(id)\"")
         }
-        let isError = try AnthropicField.optionalBool(b, "is_error", path) ?? false
-        let cache = try AnthropicField.optionalRawObject(b, "cache_control", path)
+        let isError = try FieldReads.optionalBool(b, "is_error", path) ?? false
+        let cache = try FieldReads.optionalRawObject(b, "cache_control", path)
         var content: [NPart] = []
         if let c = b["content"], !c.isNull {
             let cpath = "\(path).content"
             if let s = c.string {
                 content = [.text(NText(s))]
             } else {
-                try AnthropicField.array(c, cpath)
+                try FieldReads.array(c, cpath)
                 var i = 0
                 for block in c.elements {
                     let p = "\(cpath)[\(i)]"
                     i += 1
-                    try AnthropicField.object(block, p)
-                    let type = try AnthropicField.string(block, "type", p)
+                    try FieldReads.object(block, p)
+                    let type = try FieldReads.string(block, "type", p)
                     switch type {
                     case "text": content.append(.text(try text(block, p)))
                     case "image": content.append(.image(try image(block, p, &state, &ctx)))

@@ -2,7 +2,7 @@
 /// tools and reasoning settings in AnthropicToolsDecoder.
 enum AnthropicRequestDecoder {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
-        try AnthropicField.object(root, "")
+        try FieldReads.object(root, "")
         var r = NRequest()
         var state = AnthropicDecodeState()
         var sawMessages = false
@@ -14,7 +14,7 @@ enum AnthropicRequestDecoder {
                 r.model = s
             case "max_tokens":
                 if !value.isNull {
-                    r.maxTokens = try AnthropicField.count(value, "max_tokens")
+                    r.maxTokens = try FieldReads.count(value, "max_tokens")
                 }
             case "messages":
                 sawMessages = true
@@ -23,7 +23,7 @@ enum AnthropicRequestDecoder {
                 topSystem = try decodeSystem(value, "system")
             case "stop_sequences":
                 if value.isNull { break }
-                try AnthropicField.array(value, "stop_sequences")
+                try FieldReads.array(value, "stop_sequences")
                 var i = 0
                 for s in value.elements {
                     guard let text = s.string else { throw TranslateError.invalid("stop_sequences[\(i)]", "expected a string, got \(s.kindDescription)") }
@@ -36,19 +36,19 @@ enum AnthropicRequestDecoder {
                 r.stream = b
             case "metadata":
                 if value.isNull { break }
-                try AnthropicField.object(value, "metadata")
+                try FieldReads.object(value, "metadata")
                 for (k, v) in value.members {
                     if k == "user_id" {
                         if v.isNull { continue }
                         guard let s = v.string else { throw TranslateError.invalid("metadata.user_id", "expected a string, got \(v.kindDescription)") }
                         r.user = s
                     } else {
-                        ctx.diagnostics.dropped("metadata.\(k)", "no counterpart in the target format")
+                        ctx.diagnostics.noCounterpart("metadata.\(k)")
                     }
                 }
-            case "temperature": r.temperature = try AnthropicField.optionalNumberText(root, key, "")
-            case "top_p": r.topP = try AnthropicField.optionalNumberText(root, key, "")
-            case "top_k": r.topK = try AnthropicField.optionalNumberText(root, key, "")
+            case "temperature": r.temperature = try FieldReads.optionalNumberText(root, key, "")
+            case "top_p": r.topP = try FieldReads.optionalNumberText(root, key, "")
+            case "top_k": r.topK = try FieldReads.optionalNumberText(root, key, "")
             case "tools":
                 if value.isNull { break }
                 r.tools = try AnthropicToolsDecoder.tools(value, &state, &ctx)
@@ -67,11 +67,11 @@ enum AnthropicRequestDecoder {
                 if value.isNull { break }
                 try AnthropicToolsDecoder.outputConfig(value, &r, &ctx)
             case "service_tier":
-                r.serviceTier = try AnthropicField.optionalString(root, key, "")
+                r.serviceTier = try FieldReads.optionalString(root, key, "")
             default:
                 // context_management, container, speed, inference_geo, diagnostics, mcp_servers,
                 // cache_control, ...: one warning per key.
-                ctx.diagnostics.dropped(key, "no counterpart in the target format")
+                ctx.diagnostics.noCounterpart(key)
             }
         }
         guard sawMessages else { throw TranslateError.invalid("", "missing \"messages\"") }
@@ -85,14 +85,14 @@ enum AnthropicRequestDecoder {
     static func decodeSystem(_ v: JSONValue, _ path: String) throws(TranslateError) -> [NText] {
         if v.isNull { return [] }
         if let s = v.string { return [NText(s)] }
-        try AnthropicField.array(v, path)
+        try FieldReads.array(v, path)
         var out: [NText] = []
         out.reserveCapacity(v.count)
         var i = 0
         for block in v.elements {
             let p = "\(path)[\(i)]"
-            try AnthropicField.object(block, p)
-            let type = try AnthropicField.string(block, "type", p)
+            try FieldReads.object(block, p)
+            let type = try FieldReads.string(block, "type", p)
             guard type == "text" else { throw TranslateError.invalid("\(p).type", "expected \"text\" in a system prompt, got \"\(type)\"") }
             out.append(try AnthropicContentDecoder.text(block, p))
             i += 1
@@ -102,14 +102,14 @@ enum AnthropicRequestDecoder {
 
     private static func decodeMessages(_ v: JSONValue, _ r: inout NRequest, _ state: inout AnthropicDecodeState,
                                        _ ctx: inout TranslationContext) throws(TranslateError) {
-        try AnthropicField.array(v, "messages")
+        try FieldReads.array(v, "messages")
         r.messages.reserveCapacity(v.count)
         var i = 0
         for m in v.elements {
             let path = "messages[\(i)]"
             i += 1
-            try AnthropicField.object(m, path)
-            let role = try AnthropicField.string(m, "role", path)
+            try FieldReads.object(m, path)
+            let role = try FieldReads.string(m, "role", path)
             guard let content = m["content"] else { throw TranslateError.invalid(path, "missing \"content\"") }
             switch role {
             case "system":
@@ -126,11 +126,4 @@ enum AnthropicRequestDecoder {
             }
         }
     }
-}
-
-/// What the decoder remembers across blocks: tool_use ids seen so far and which once-per-kind
-/// warnings were given.
-struct AnthropicDecodeState {
-    var toolUseIds: Set<String> = []
-    var once = OnceWarnings()
 }

@@ -7,7 +7,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
     private enum State { case waiting, streaming, ended }
     private enum Block: Equatable { case none, open(Int), skipped(Int) }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.waiting
     private var block = Block.none
     private var usage = NUsage()
@@ -16,7 +16,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
     private var warnings: [String] = []
     private var warnedCitations = false
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }

@@ -15,14 +15,14 @@ struct AnthropicStreamEncoder: StreamEncoder {
         static let ping = Array("ping".utf8)
     }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.idle
     private var index = -1
     private var blockOpen = false
     private var startUsage = NUsage()
     private var warnings: [String] = []
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }
@@ -103,7 +103,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
             }
             state = .ended
         case .error(let e):
-            StreamFailure.anthropic(e, into: &out)
+            AnthropicStreamFailure.write(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.event(Name.ping, into: &out) { w in

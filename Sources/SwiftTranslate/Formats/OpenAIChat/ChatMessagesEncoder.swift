@@ -4,20 +4,9 @@
 /// message with the rest of the turn. Images and files inside tool results cannot go in a `tool`
 /// message: they move to that user message, after a note naming the tool_call_id.
 enum ChatMessagesEncoder {
-    static let billingHeaderPrefix = "x-anthropic-billing-header:"
-
     /// One system message: the text blocks joined with a blank line.
-    static func system(_ system: [NText], _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [String] = []
-        texts.reserveCapacity(system.count)
-        for (i, t) in system.enumerated() {
-            if ctx.config.stripBillingHeader, t.text.hasPrefix(billingHeaderPrefix) {
-                ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
-                continue
-            }
-            if t.cacheControl != nil { once.drop("cache_control", "system[\(i)].cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
-            texts.append(t.text)
-        }
+    static func system(_ system: [NText], _ w: inout JSONWriter) {
+        let texts = system.map(\.text)
         guard !texts.isEmpty else { return }
         w.beginObject()
         w.field("role", "system")
@@ -64,19 +53,17 @@ enum ChatMessagesEncoder {
     /// Images and files go to `moved` (the user message that follows).
     private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
                                     _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        if r.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
         var texts: [String] = []
         var media: [UserPart] = []
         for (k, c) in r.content.enumerated() {
             let cpath = path.child(k)
             switch c {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", cpath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
                 texts.append(t.text)
             case .document(let d):
                 if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
             case .opaque(.anthropic, "search_result", let raw):
-                if let s = searchResultText(raw) {
+                if let s = SearchResultText.text(raw) {
                     once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
                     texts.append(s)
                 } else {
@@ -110,7 +97,6 @@ enum ChatMessagesEncoder {
     private static func userPart(_ p: NPart, _ path: MessagePath, _ out: inout [UserPart], _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
         switch p {
         case .text(let t):
-            if t.cacheControl != nil { once.drop("cache_control", path.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
             if t.citations != nil { once.drop("citations", path.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
             out.append(.text(t.text))
         case .refusal(let s):
@@ -138,7 +124,7 @@ enum ChatMessagesEncoder {
                 ctx.diagnostics.dropped(path.text(), "document with a file_id dropped (vendor file ids are not portable)")
             }
         case .opaque(let format, let type, let raw):
-            if format == .anthropic, type == "search_result", let s = searchResultText(raw) {
+            if format == .anthropic, type == "search_result", let s = SearchResultText.text(raw) {
                 once.drop("search_result", path.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
                 out.append(.text(s))
             } else {
@@ -183,7 +169,6 @@ enum ChatMessagesEncoder {
             let ppath = path.child(j)
             switch p {
             case .text(let t):
-                if t.cacheControl != nil { once.drop("cache_control", ppath.text(".cache_control"), "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
                 if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
                 if !t.text.isEmpty { texts.append(t.text) }
             case .refusal(let s): texts.append(s)
@@ -221,40 +206,29 @@ enum ChatMessagesEncoder {
             writeJoined(reasoning, "\n\n", &w)
         }
         if !calls.isEmpty {
-            w.key("tool_calls")
-            w.beginArray()
-            for c in calls {
-                w.beginObject()
-                w.field("id", c.id)
-                w.field("type", "function")
-                w.key("function")
-                w.beginObject()
-                w.field("name", ctx.toolNames.openAISafe(c.name))
-                w.key("arguments")
-                w.string(bytes: c.arguments)
-                w.endObject()
-                w.endObject()
-            }
-            w.endArray()
+            writeToolCalls(calls, &w) { ctx.toolNames.openAISafe($0) }
         }
         w.endObject()
     }
 
-    /// An Anthropic `search_result` block (`{source, title, content:[{type:"text", text}]}`) as
-    /// plain text: the title, the source, then the content texts. nil when it has no text.
-    static func searchResultText(_ raw: [UInt8]) -> String? {
-        guard let doc = try? JSONDocument.parse(raw) else { return nil }
-        let b = doc.root
-        var lines: [String] = []
-        if let title = b["title"]?.string, !title.isEmpty { lines.append(title) }
-        if let source = b["source"]?.string, !source.isEmpty { lines.append("Source: " + source) }
-        var hasText = false
-        if let content = b["content"] {
-            for c in content.elements {
-                if let t = c["text"]?.string { lines.append(t); hasText = true }
-            }
+    /// `tool_calls` of an assistant message (a request's turn or a response's message), each
+    /// name as `name` gives it.
+    static func writeToolCalls(_ calls: [NToolCall], _ w: inout JSONWriter, name: (String) -> String) {
+        w.key("tool_calls")
+        w.beginArray()
+        for c in calls {
+            w.beginObject()
+            w.field("id", c.id)
+            w.field("type", "function")
+            w.key("function")
+            w.beginObject()
+            w.field("name", name(c.name))
+            w.key("arguments")
+            w.string(bytes: c.arguments)
+            w.endObject()
+            w.endObject()
         }
-        return hasText ? lines.joined(separator: "\n") : nil
+        w.endArray()
     }
 
     /// One JSON string from pieces and a separator, without building the joined String.
@@ -265,27 +239,5 @@ enum ChatMessagesEncoder {
             w.stringPiece(s)
         }
         w.endString()
-    }
-}
-
-/// A JSON path into the client's request (`messages[3].content[1].content[0]`), built as text
-/// only when a warning needs it.
-struct MessagePath {
-    var index: Int
-    /// Block index in the message, then in a tool result's content; -1 when not that deep.
-    var part = -1
-    var sub = -1
-
-    func child(_ i: Int) -> MessagePath {
-        var p = self
-        if part < 0 { p.part = i } else { p.sub = i }
-        return p
-    }
-
-    func text(_ suffix: String = "") -> String {
-        var s = "messages[\(index)]"
-        if part >= 0 { s += ".content[\(part)]" }
-        if sub >= 0 { s += ".content[\(sub)]" }
-        return s + suffix
     }
 }

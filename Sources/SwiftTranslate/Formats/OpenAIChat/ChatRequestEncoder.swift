@@ -9,7 +9,7 @@ enum ChatRequestEncoder {
         w.field("model", r.model)
         w.key("messages")
         w.beginArray()
-        ChatMessagesEncoder.system(r.system, &w, &once, &ctx)
+        ChatMessagesEncoder.system(r.system, &w)
         for (i, m) in r.messages.enumerated() {
             let path = MessagePath(index: m.sourceIndex ?? i)
             switch m.role {
@@ -19,7 +19,7 @@ enum ChatRequestEncoder {
         }
         w.endArray()
 
-        ChatToolsEncoder.tools(r, &w, &once, &ctx)
+        ChatToolsEncoder.tools(r, &w, &ctx)
         writeMaxTokens(r, &w, &ctx)
         writeSampling(r, &w, &ctx)
         writeReasoning(r, &w, &ctx)
@@ -38,16 +38,12 @@ enum ChatRequestEncoder {
         return w.bytes
     }
 
-    /// `max_completion_tokens` or `max_tokens` (config), clamped to the configured cap.
+    /// `max_completion_tokens` or `max_tokens` (config); RequestPolicy has applied the cap.
     private static func writeMaxTokens(_ r: NRequest, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
         guard var n = r.maxTokens else { return }
         if n < 1 {
             ctx.diagnostics.dropped("max_tokens", "\(n) (Anthropic's cache pre-warm) sent as 1: OpenAI needs at least 1")
             n = 1
-        }
-        if let cap = ctx.config.maxTokensCap, n > cap {
-            ctx.diagnostics.dropped("max_tokens", "\(n) clamped to the upstream cap \(cap)")
-            n = cap
         }
         w.field(ctx.config.maxTokensField.rawValue, n)
     }
@@ -66,8 +62,8 @@ enum ChatRequestEncoder {
     }
 
     /// DeepSeek's `thinking` switch (config.thinkingToggle), then `reasoning_effort`, only when the
-    /// upstream accepts it (config.reasoningEffort). A budget becomes a bucket: < 4096 low,
-    /// < 16384 medium, else high.
+    /// upstream accepts it (config.reasoningEffort). A budget has become an effort bucket in
+    /// RequestPolicy.
     private static func writeReasoning(_ r: NRequest, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
         guard let reasoning = r.reasoning else { return }
         if ctx.config.thinkingToggle {
@@ -83,11 +79,7 @@ enum ChatRequestEncoder {
             }
             return
         }
-        var effort = reasoning.effort
-        if effort == nil, reasoning.mode == .enabled, let budget = reasoning.budgetTokens {
-            effort = budget < 4096 ? "low" : budget < 16384 ? "medium" : "high"
-        }
-        guard let effort else {
+        guard let effort = reasoning.effort else {
             ctx.diagnostics.dropped("thinking", "adaptive thinking without output_config.effort: no reasoning_effort sent")
             return
         }

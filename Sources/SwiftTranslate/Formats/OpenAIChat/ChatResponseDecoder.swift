@@ -3,27 +3,27 @@
 /// server sends, whatever the configuration says.
 enum ChatResponseDecoder {
     static func decode(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NResponse {
-        try AnthropicField.object(root, "")
+        try FieldReads.object(root, "")
         var r = NResponse()
-        r.id = try AnthropicField.optionalString(root, "id", "") ?? ""
-        r.model = try AnthropicField.optionalString(root, "model", "") ?? ""
+        r.id = try FieldReads.optionalString(root, "id", "") ?? ""
+        r.model = try FieldReads.optionalString(root, "model", "") ?? ""
         r.created = root["created"]?.int // informative only: a strange value must not fail the response
         guard let choices = root["choices"] else { throw TranslateError.invalid("", "missing \"choices\"") }
-        try AnthropicField.array(choices, "choices")
+        try FieldReads.array(choices, "choices")
         var first: JSONValue? = nil
         for c in choices.elements { first = c; break }
         guard let choice = first else { throw TranslateError.invalid("choices", "expected at least one choice, got none") }
         if choices.count > 1 { ctx.diagnostics.dropped("choices", "\(choices.count - 1) extra choice(s) dropped (only the first is kept)") }
-        try AnthropicField.object(choice, "choices[0]")
+        try FieldReads.object(choice, "choices[0]")
         guard let message = choice["message"] else { throw TranslateError.invalid("choices[0]", "missing \"message\"") }
         let mpath = "choices[0].message"
-        try AnthropicField.object(message, mpath)
+        try FieldReads.object(message, mpath)
 
         if let thinking = try reasoning(message, mpath) {
             r.content.append(.thinking(NThinking(text: thinking, signature: ThinkingSignature.chat)))
         }
         try content(message, mpath, &r.content, &ctx)
-        if let refusal = try AnthropicField.optionalString(message, "refusal", mpath), !refusal.isEmpty {
+        if let refusal = try FieldReads.optionalString(message, "refusal", mpath), !refusal.isEmpty {
             r.content.append(.refusal(refusal))
         }
         try toolCalls(message, mpath, responseID: r.id, &r.content, &ctx)
@@ -31,10 +31,10 @@ enum ChatResponseDecoder {
             ctx.diagnostics.dropped("\(mpath).annotations", "url citations dropped (no counterpart in the client format)")
         }
 
-        let finish = try AnthropicField.optionalString(choice, "finish_reason", "choices[0]")
+        let finish = try FieldReads.optionalString(choice, "finish_reason", "choices[0]")
         r.stopReason = stopReason(finish, hasToolCalls: r.content.contains { if case .toolCall = $0 { return true } else { return false } })
         if let usage = root["usage"], !usage.isNull {
-            try AnthropicField.object(usage, "usage")
+            try FieldReads.object(usage, "usage")
             r.usage = try ChatUsage.decode(usage, path: "usage")
         }
         return r
@@ -54,7 +54,7 @@ enum ChatResponseDecoder {
     /// both, the text and summary entries of OpenRouter's `reasoning_details`.
     private static func reasoning(_ m: JSONValue, _ path: String) throws(TranslateError) -> String? {
         for key in ["reasoning_content", "reasoning"] {
-            if let s = try AnthropicField.optionalString(m, key, path), !s.isEmpty { return s }
+            if let s = try FieldReads.optionalString(m, key, path), !s.isEmpty { return s }
         }
         guard let details = m["reasoning_details"], details.isArray else { return nil }
         var texts: [String] = []
@@ -76,14 +76,14 @@ enum ChatResponseDecoder {
         for part in c.elements {
             let p = "\(path).content[\(i)]"
             i += 1
-            try AnthropicField.object(part, p)
-            let type = try AnthropicField.string(part, "type", p)
+            try FieldReads.object(part, p)
+            let type = try FieldReads.string(part, "type", p)
             switch type {
             case "text", "output_text":
-                let s = try AnthropicField.string(part, "text", p)
+                let s = try FieldReads.string(part, "text", p)
                 if !s.isEmpty { out.append(.text(NText(s))) }
             case "refusal":
-                out.append(.refusal(try AnthropicField.string(part, "refusal", p)))
+                out.append(.refusal(try FieldReads.string(part, "refusal", p)))
             default:
                 ctx.diagnostics.dropped(p, "\(type) part dropped (no counterpart in the client format)")
             }
@@ -98,18 +98,18 @@ enum ChatResponseDecoder {
         let idBase = responseID.isEmpty ? "call_" : "call_\(responseID)_"
         if let calls = m["tool_calls"], !calls.isNull {
             let cpath = "\(path).tool_calls"
-            try AnthropicField.array(calls, cpath)
+            try FieldReads.array(calls, cpath)
             var i = 0
             for call in calls.elements {
                 let p = "\(cpath)[\(i)]"
                 i += 1
-                try AnthropicField.object(call, p)
-                let type = try AnthropicField.optionalString(call, "type", p) ?? "function"
+                try FieldReads.object(call, p)
+                let type = try FieldReads.optionalString(call, "type", p) ?? "function"
                 guard type == "function" else {
                     ctx.diagnostics.dropped(p, "\(type) tool call dropped (only function calls have a counterpart)")
                     continue
                 }
-                var id = try AnthropicField.optionalString(call, "id", p) ?? ""
+                var id = try FieldReads.optionalString(call, "id", p) ?? ""
                 if id.isEmpty { id = idBase + String(i - 1) }
                 guard let fn = call["function"] else { throw TranslateError.invalid(p, "missing \"function\"") }
                 out.append(.toolCall(try function(fn, "\(p).function", id: id)))
@@ -121,8 +121,8 @@ enum ChatResponseDecoder {
     }
 
     private static func function(_ fn: JSONValue, _ path: String, id: String) throws(TranslateError) -> NToolCall {
-        try AnthropicField.object(fn, path)
-        let name = try AnthropicField.string(fn, "name", path)
+        try FieldReads.object(fn, path)
+        let name = try FieldReads.string(fn, "name", path)
         var arguments: [UInt8] = []
         if let a = fn["arguments"], !a.isNull {
             if let bytes = a.stringBytes {

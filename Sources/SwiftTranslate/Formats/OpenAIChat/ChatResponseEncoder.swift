@@ -64,21 +64,7 @@ enum ChatResponseEncoder {
         if hasText { w.field("content", content) } else { w.fieldNull("content") }
         if let refusal { w.field("refusal", refusal) } else { w.fieldNull("refusal") }
         if !calls.isEmpty {
-            w.key("tool_calls")
-            w.beginArray()
-            for c in calls {
-                w.beginObject()
-                w.field("id", c.id)
-                w.field("type", "function")
-                w.key("function")
-                w.beginObject()
-                w.field("name", c.name)
-                w.key("arguments")
-                w.string(bytes: c.arguments)
-                w.endObject()
-                w.endObject()
-            }
-            w.endArray()
+            ChatMessagesEncoder.writeToolCalls(calls, &w) { $0 }
         }
         if annotationCount > 0 {
             w.key("annotations")

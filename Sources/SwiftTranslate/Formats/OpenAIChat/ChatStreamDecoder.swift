@@ -50,7 +50,7 @@ struct ChatStreamDecoder: StreamDecoder {
         static var name: String { "name" }
     }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.waiting
     private var open = Open.none
     private var calls: [Call] = []
@@ -71,7 +71,7 @@ struct ChatStreamDecoder: StreamDecoder {
     private var warnedChoices = false
     private var warnedAfterEnd = false
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }

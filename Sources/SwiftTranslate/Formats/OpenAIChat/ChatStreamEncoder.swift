@@ -10,7 +10,7 @@ struct ChatStreamEncoder: StreamEncoder {
 
     private static let keepAliveText = Array("keep-alive".utf8)
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.idle
     /// `{"id":…,"object":"chat.completion.chunk","created":…,"model":…,"choices":[`
     private var prefix: [UInt8] = []
@@ -30,7 +30,7 @@ struct ChatStreamEncoder: StreamEncoder {
     private var warnedThinking = false
     private var warnedSignature = false
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }
@@ -123,7 +123,7 @@ struct ChatStreamEncoder: StreamEncoder {
             SSEWriter.done(into: &out)
             state = .ended
         case .error(let e):
-            StreamFailure.chat(e, into: &out)
+            ChatStreamFailure.write(e, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.comment(Self.keepAliveText[...], into: &out)

@@ -1,7 +1,7 @@
 /// NRequest tools → Chat `tools`, `tool_choice`, `parallel_tool_calls`. Names are made
 /// OpenAI-safe (≤64 characters of `[a-zA-Z0-9_-]`) and recorded in `ctx.toolNames`.
 enum ChatToolsEncoder {
-    static func tools(_ r: NRequest, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
+    static func tools(_ r: NRequest, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
         var wroteAny = false
         var sentNames: Set<String> = []
         for (i, t) in r.tools.enumerated() {
@@ -10,7 +10,6 @@ enum ChatToolsEncoder {
                 ctx.diagnostics.dropped(path, "server tool \(builtin.type) dropped (no counterpart in OpenAI Chat)")
                 continue
             }
-            if t.cacheControl != nil { once.drop("cache_control", "\(path).cache_control", "cache_control dropped (OpenAI caches prompts automatically)", &ctx.diagnostics) }
             if !wroteAny {
                 w.key("tools")
                 w.beginArray()

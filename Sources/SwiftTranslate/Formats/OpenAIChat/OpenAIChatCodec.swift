@@ -1,5 +1,5 @@
 /// The OpenAIChat wire format: one-shot documents. Each direction lives in its own file.
-public enum OpenAIChatCodec: WireCodec {
+public enum OpenAIChatCodec {
     public static func decodeRequest(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
         try ChatRequestDecoder.decode(root, &ctx)
     }

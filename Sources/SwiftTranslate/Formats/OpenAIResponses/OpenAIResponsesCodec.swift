@@ -1,5 +1,5 @@
 /// The OpenAIResponses wire format: one-shot documents. Each direction lives in its own file.
-public enum OpenAIResponsesCodec: WireCodec {
+public enum OpenAIResponsesCodec {
     public static func decodeRequest(_ root: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NRequest {
         try ResponsesRequestDecoder.decode(root, &ctx)
     }

@@ -37,7 +37,7 @@ enum ResponsesInputEncoder {
 
     /// An Anthropic `search_result` block becomes its text (title, source, content), as for Chat.
     private static func asText(_ p: NPart, path: String, _ ctx: inout TranslationContext) -> NPart {
-        guard case .opaque(.anthropic, "search_result", let raw) = p, let text = ChatMessagesEncoder.searchResultText(raw) else { return p }
+        guard case .opaque(.anthropic, "search_result", let raw) = p, let text = SearchResultText.text(raw) else { return p }
         ctx.diagnostics.dropped(path, "search_result sent as text (its citation settings are dropped)")
         return .text(NText(text))
     }

@@ -102,13 +102,6 @@ enum ResponsesReasoning {
     /// Responses `reasoning.effort` → neutral effort (`minimal` → low; `none` is handled by the
     /// caller as thinking disabled).
     static func neutralEffort(_ effort: String) -> String { effort == "minimal" ? "low" : effort }
-
-    /// An effort for a thinking budget (buckets as in docs/wire-formats.md §4.4).
-    static func effort(forBudget budget: Int) -> String {
-        if budget < 4096 { return "low" }
-        if budget < 16384 { return "medium" }
-        return "high"
-    }
 }
 
 extension JSONValue {

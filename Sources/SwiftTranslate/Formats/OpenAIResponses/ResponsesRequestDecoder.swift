@@ -46,7 +46,7 @@ enum ResponsesRequestDecoder: JSONTypedReads {
             case "metadata":
                 if v.count > 0 { ctx.diagnostics.dropped(key, "request metadata has no counterpart") }
             default:
-                if !v.isNull { ctx.diagnostics.dropped(key, "no counterpart in the target format") }
+                if !v.isNull { ctx.diagnostics.noCounterpart(key) }
             }
         }
         if let v = inputValue { try input.decode(v, &ctx) }
@@ -97,9 +97,9 @@ enum ResponsesRequestDecoder: JSONTypedReads {
                     throw TranslateError.invalid("text.format.type", "expected \"text\", \"json_object\" or \"json_schema\"")
                 }
             case "verbosity":
-                if !f.isNull { ctx.diagnostics.dropped("text.verbosity", "no counterpart in the target format") }
+                if !f.isNull { ctx.diagnostics.noCounterpart("text.verbosity") }
             default:
-                ctx.diagnostics.dropped("text.\(key)", "no counterpart in the target format")
+                ctx.diagnostics.noCounterpart("text.\(key)")
             }
         }
     }

@@ -12,15 +12,8 @@ enum ResponsesRequestEncoder {
         w.beginObject()
         w.field("model", r.model)
         var instructions: [String] = []
-        for (i, t) in r.system.enumerated() where !t.text.isEmpty {
-            if ctx.config.stripBillingHeader, t.text.hasPrefix(ChatMessagesEncoder.billingHeaderPrefix) {
-                ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
-                continue
-            }
-            instructions.append(t.text)
-        }
+        for t in r.system where !t.text.isEmpty { instructions.append(t.text) }
         if !instructions.isEmpty { w.field("instructions", instructions.joined(separator: "\n\n")) }
-        if hasCacheControl(r) { ctx.diagnostics.dropped("cache_control", "cache_control dropped (OpenAI caches prompts automatically)") }
         w.key("input")
         ResponsesInputEncoder.write(&w, r.messages, &ctx)
 
@@ -39,8 +32,7 @@ enum ResponsesRequestEncoder {
                 ctx.diagnostics.dropped("reasoning", "the upstream takes no reasoning parameters (upstream.responses_reasoning is false)")
             }
         }
-        if var max = r.maxTokens {
-            if let cap = ctx.config.maxTokensCap, max > cap { max = cap }
+        if var max = r.maxTokens { // capped by RequestPolicy
             if max < minOutputTokens {
                 ctx.diagnostics.dropped("max_tokens", "raised from \(max) to \(minOutputTokens), the Responses minimum")
                 max = minOutputTokens
@@ -70,21 +62,6 @@ enum ResponsesRequestEncoder {
         return w.bytes
     }
 
-    /// Whether any system block, tool or part carries an Anthropic cache breakpoint.
-    static func hasCacheControl(_ r: NRequest) -> Bool {
-        if r.system.contains(where: { $0.cacheControl != nil }) || r.tools.contains(where: { $0.cacheControl != nil }) { return true }
-        for m in r.messages {
-            for p in m.parts {
-                switch p {
-                case .text(let t): if t.cacheControl != nil { return true }
-                case .toolResult(let t): if t.cacheControl != nil { return true }
-                default: continue
-                }
-            }
-        }
-        return false
-    }
-
     /// Whether the client wants reasoning (thinking enabled, an effort) or replays some: then
     /// the upstream's reasoning items must come back whole. A client that asked for none gets
     /// none (an Anthropic client without thinking must not receive thinking blocks).
@@ -104,16 +81,11 @@ enum ResponsesRequestEncoder {
     }
 
     /// `reasoning{effort, summary}`. Thinking disabled sends nothing (the model's default),
-    /// unless the client asked for effort `none` itself. A budget maps to an effort bucket; the
-    /// summary defaults to `auto` so reasoning text reaches the client.
+    /// unless the client asked for effort `none` itself. A budget has become an effort bucket in
+    /// RequestPolicy; the summary defaults to `auto` so reasoning text reaches the client.
     static func writeReasoning(_ w: inout JSONWriter, _ r: NReasoningConfig) {
-        var effort = r.effort
-        switch r.mode {
-        case .disabled:
-            guard effort == "none" else { return }
-        case .enabled, .adaptive:
-            if effort == nil, let b = r.budgetTokens { effort = ResponsesReasoning.effort(forBudget: b) }
-        }
+        let effort = r.effort
+        if r.mode == .disabled, effort != "none" { return }
         w.key("reasoning")
         w.beginObject()
         if let e = effort { w.field("effort", e) }

@@ -30,7 +30,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
         var name = ""
     }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.waiting
     private var items: [Item] = []
     /// `output_index` → position in `items` (events find their item without a scan).
@@ -46,7 +46,7 @@ struct ResponsesStreamDecoder: StreamDecoder {
     private var warnings: [String] = []
     private var warnedAnnotations = false
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }

@@ -13,7 +13,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
     /// The output item now open.
     private enum Open { case none, message, reasoning, functionCall }
 
-    private let settings: StreamSettings
+    private let settings: TranslationContext
     private var state = State.idle
     private var open = Open.none
     private var sequence = 0
@@ -40,7 +40,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
     private var usage: NUsage? = nil
     private var warnings: [String] = []
 
-    init(settings: StreamSettings) { self.settings = settings }
+    init(settings: TranslationContext) { self.settings = settings }
 
     mutating func takeWarnings() -> [String] {
         defer { warnings.removeAll() }
@@ -109,10 +109,10 @@ struct ResponsesStreamEncoder: StreamEncoder {
                 ids = ResponsesIDs("")
                 model = settings.clientModel ?? ""
                 created = settings.clock()
-                StreamFailure.responsesOpening(identity, sequence: &sequence, into: &out)
+                ResponsesStreamFailure.responsesOpening(identity, sequence: &sequence, into: &out)
             }
             closeItem(into: &out)
-            StreamFailure.responses(e, identity, output: output, sequence: &sequence, into: &out)
+            ResponsesStreamFailure.responses(e, identity, output: output, sequence: &sequence, into: &out)
             state = .ended
         case .keepAlive:
             SSEWriter.comment(Array("keep-alive".utf8)[...], into: &out)
@@ -120,8 +120,8 @@ struct ResponsesStreamEncoder: StreamEncoder {
     }
 
     /// What response.failed repeats of this stream's response.
-    private var identity: StreamFailure.ResponseIdentity {
-        StreamFailure.ResponseIdentity(id: ids.response, created: created, model: model)
+    private var identity: ResponsesStreamFailure.ResponseIdentity {
+        ResponsesStreamFailure.ResponseIdentity(id: ids.response, created: created, model: model)
     }
 
     mutating func finish(into out: inout [UInt8]) {
@@ -382,7 +382,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
         }
     }
 
-    /// response.created / in_progress / completed / incomplete (failed: StreamFailure).
+    /// response.created / in_progress / completed / incomplete (failed: ResponsesStreamFailure).
     private mutating func responseEvent(_ type: String, status: String, reason: String? = nil, into out: inout [UInt8]) {
         let final = status != "in_progress"
         let id = ids.response, created = created, model = model, usage = final ? (usage ?? NUsage()) : nil

@@ -1,6 +1,6 @@
-/// Typed field access for the Anthropic request decoder: every wrong type becomes
+/// Typed field reads for the decoders of every format: every wrong type becomes
 /// `TranslateError.invalid` with the field's JSON path.
-enum AnthropicField: JSONTypedReads {
+enum FieldReads: JSONTypedReads {
     /// `path.key`, or `key` at the top level.
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -42,16 +42,5 @@ enum AnthropicField: JSONTypedReads {
         guard let v = obj[key], !v.isNull else { return nil }
         guard v.isObject else { throw TranslateError.invalid(join(path, key), "expected an object, got \(v.kindDescription)") }
         return Array(v.raw)
-    }
-}
-
-/// Warnings that should appear once per kind in a request, however often the construct occurs.
-struct OnceWarnings {
-    private var seen: Set<String> = []
-
-    /// Records `why` at `path` unless a warning of this `kind` was already recorded.
-    mutating func drop(_ kind: String, _ path: @autoclosure () -> String, _ why: @autoclosure () -> String, _ diagnostics: inout Diagnostics) {
-        guard seen.insert(kind).inserted else { return }
-        diagnostics.dropped(path(), why())
     }
 }

@@ -1,30 +1,9 @@
-/// How a client stream ends when it fails (an upstream error event, or the host's
-/// `apx_stream_fail`), per client format. Shared by the stream encoders and the passthrough, so
-/// every failing stream ends the same way:
-/// - Anthropic: `event: error` with the error body; nothing else is closed (the SDKs raise on it).
-/// - Chat: a data chunk `{"error":{…}}` and no `[DONE]` (the openai SDK raises on the chunk; a
-///   client that ignores it still sees a stream that never finished).
-/// - Responses: an `error` event (`type`, `sequence_number`, `code`, `message`, `param`), then
-///   `response.failed` with the response object (status `failed`, the error, the finished
-///   output items).
-enum StreamFailure {
+/// How a Responses client stream ends when it fails (an upstream error event, or the host's
+/// `apx_stream_fail`): an `error` event (`type`, `sequence_number`, `code`, `message`, `param`),
+/// then `response.failed` with the response object (status `failed`, the error, the finished
+/// output items). Shared by the stream encoder and the passthrough.
+enum ResponsesStreamFailure {
     private static let errorName = Array("error".utf8)
-
-    /// The neutral error for a failure the host saw: the kind follows the status, as in
-    /// apx_error_build (502 upstream unreachable or broken, 504 timeout, 429 rate limit...).
-    static func error(status: Int, message: String) -> NError {
-        NError(kind: NError.kind(forStatus: status), status: status, message: message)
-    }
-
-    static func anthropic(_ e: NError, into out: inout [UInt8]) {
-        let body = AnthropicErrors.encode(e).body
-        SSEWriter.event(errorName, into: &out) { w in w.raw(body) }
-    }
-
-    static func chat(_ e: NError, into out: inout [UInt8]) {
-        let body = OpenAIErrors.encode(e).body
-        SSEWriter.event(nil, into: &out) { w in w.raw(body) }
-    }
 
     /// What `response.failed` repeats of the stream's response.
     struct ResponseIdentity {

@@ -22,7 +22,7 @@ struct PassthroughPipe: StreamPipe {
     /// Past this an incomplete event is sent as it is (an upstream that never ends its event).
     static let maxHeld = 1 << 20
 
-    init(format: Format, settings: StreamSettings, upstreamModel: String?) {
+    init(format: Format, settings: TranslationContext, upstreamModel: String?) {
         self.format = format
         parser = SSEParser(maxEventBytes: settings.config.maxBodyBytes)
         if let m = settings.clientModel, !m.isEmpty, m != upstreamModel { clientModel = m } else { clientModel = nil }
@@ -190,10 +190,10 @@ struct PassthroughPipe: StreamPipe {
         switch format {
         case .anthropic:
             if type == "message_stop" || type == "error" { return }
-            StreamFailure.anthropic(error, into: &out)
+            AnthropicStreamFailure.write(error, into: &out)
         case .openaiChat:
             if let last, last.isDone || last.json?.root["error"] != nil { return }
-            StreamFailure.chat(error, into: &out)
+            ChatStreamFailure.write(error, into: &out)
         case .openaiResponses:
             if type == "response.completed" || type == "response.incomplete" || type == "response.failed" { return }
             failResponses(error, last: last, into: &out)
@@ -203,7 +203,7 @@ struct PassthroughPipe: StreamPipe {
 
     private mutating func failResponses(_ error: NError, last: Parsed?, into out: inout [UInt8]) {
         let response = Self.parse(firstEvent ?? [])?.json?.root["response"]
-        var identity = StreamFailure.ResponseIdentity(id: "resp_apx", created: 0, model: "")
+        var identity = ResponsesStreamFailure.ResponseIdentity(id: "resp_apx", created: 0, model: "")
         var sequence = 0
         if let response {
             identity.id = response["id"]?.string ?? identity.id
@@ -212,9 +212,9 @@ struct PassthroughPipe: StreamPipe {
             if let n = last?.json?.root["sequence_number"]?.int, n >= 0 { sequence = n < Int.max ? n + 1 : n }
         } else {
             identity.model = clientModel ?? ""
-            StreamFailure.responsesOpening(identity, sequence: &sequence, into: &out)
+            ResponsesStreamFailure.responsesOpening(identity, sequence: &sequence, into: &out)
         }
-        StreamFailure.responses(error, identity, output: [], sequence: &sequence, into: &out)
+        ResponsesStreamFailure.responses(error, identity, output: [], sequence: &sequence, into: &out)
     }
 
     private struct Parsed {

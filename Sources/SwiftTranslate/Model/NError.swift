@@ -14,6 +14,12 @@ public struct NError: Sendable, Equatable {
         self.kind = kind; self.status = status; self.message = message; self.param = param; self.code = code
     }
 
+    /// An error whose kind follows the status, as in apx_error_build (502 upstream unreachable
+    /// or broken, 504 timeout, 429 rate limit...).
+    public init(status: Int, message: String) {
+        self.init(kind: NError.kind(forStatus: status), status: status, message: message)
+    }
+
     /// The kind an HTTP status means when the body says nothing better.
     public static func kind(forStatus status: Int) -> Kind {
         switch status {

@@ -9,7 +9,7 @@
 ///   `message_delta` carrying the full usage; never `[DONE]`. Until the upstream reports usage,
 ///   `message_start` says input_tokens = the request's estimate, output_tokens = 0. An upstream
 ///   that sends no usage at all gets estimated figures (and a warning).
-/// - An upstream error mid-stream becomes the client format's failure ending (StreamFailure:
+/// - An upstream error mid-stream becomes the client format's failure ending (<Format>StreamFailure:
 ///   Anthropic `event: error`, Chat `data: {"error":…}`, Responses `error` + `response.failed`)
 ///   and ends the stream; so does `fail` (apx_stream_fail), when the host gives up on the
 ///   upstream. A stream that stops early is closed well-formed, with a warning.
@@ -30,8 +30,8 @@ public struct StreamTranslator {
     }
 
     /// `clock` gives `created` for OpenAI chunks when the upstream has none (tests fix it).
-    init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping () -> Int) throws(TranslateError) {
-        let settings = StreamSettings(config: config, exchange: exchange, clock: clock)
+    init(config: TranslatorConfig, exchange: Exchange?, from: Format, to: Format, clock: @escaping @Sendable () -> Int) throws(TranslateError) {
+        let settings = TranslationContext(config: config, exchange: exchange, clock: clock)
         if from == to {
             pipe = PassthroughPipe(format: from, settings: settings, upstreamModel: exchange?.upstreamModel)
             return

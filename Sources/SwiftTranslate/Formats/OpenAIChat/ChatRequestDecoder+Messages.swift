@@ -224,8 +224,3 @@ extension ChatRequestDecoder {
         return parts
     }
 }
-
-/// The OpenRouter `reasoning_details` vocabulary apxlate reads and writes.
-enum ChatReasoningDetails {
-    static let anthropicFormat = "anthropic-claude-v1"
-}

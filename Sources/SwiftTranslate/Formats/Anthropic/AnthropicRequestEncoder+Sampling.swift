@@ -30,11 +30,8 @@ extension AnthropicRequestEncoder {
 
     static func sampling(_ r: NRequest, _ turns: [Turn], _ ctx: inout TranslationContext) -> Sampling {
         let cap = ctx.config.maxTokensCap ?? Int.max
+        // RequestPolicy has set max_tokens (Anthropic requires it) and applied the cap.
         var s = Sampling(maxTokens: r.maxTokens ?? ctx.config.defaultMaxTokens)
-        if s.maxTokens > cap {
-            if let asked = r.maxTokens { ctx.diagnostics.dropped("max_tokens", "\(asked) lowered to the configured cap \(cap)") }
-            s.maxTokens = cap
-        }
         if let rc = r.reasoning {
             switch rc.mode {
             case .disabled: s.thinking = .disabled
