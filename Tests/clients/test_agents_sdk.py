@@ -63,17 +63,17 @@ CALLS = [("get_weather", {"city": "Paris"}), ("crm__lookup_order", {"order_id": 
 ANSWER = "Sunny in Paris; A-17 shipped; 42 rows."
 
 
-def anthropic_script(mock, seen):
+def anthropic_script(mock, seen, quirks=False):
     def script(rec):
         last = rec.json["messages"][-1]
         results = [b for b in last["content"] if isinstance(last["content"], list) and b.get("type") == "tool_result"]
         if not results:
             seen["tools"] = {t["name"]: t for t in rec.json["tools"]}
-            reply, ids, _ = anthropic_turn(mock, rec, thinking="Three lookups.", tool_uses=CALLS)
+            reply, ids, _ = anthropic_turn(mock, rec, thinking="Three lookups.", tool_uses=CALLS, quirks=quirks)
             seen["ids"] = ids
             return reply
         seen["results"] = {b["tool_use_id"]: b["content"] for b in results}
-        return anthropic_turn(mock, rec, text=ANSWER)[0]
+        return anthropic_turn(mock, rec, text=ANSWER, quirks=quirks)[0]
     return script
 
 
@@ -129,9 +129,10 @@ def check_events(turns):
     assert deltas == "SELECT count FROM users"
 
 
-def test_runner_run_streamed_on_claude(proxy, anthropic_mock):
+@pytest.mark.parametrize("quirks", [False, True], ids=["deltas", "ping-first-input-in-start"])
+def test_runner_run_streamed_on_claude(proxy, anthropic_mock, quirks):
     seen, ran = {}, []
-    anthropic_mock.script = anthropic_script(anthropic_mock, seen)
+    anthropic_mock.script = anthropic_script(anthropic_mock, seen, quirks)
     agent = make_agent(proxy.url + "/v1", "claude-sonnet-4-5", ran)
     result, turns = asyncio.run(run_streamed(agent))
     assert result.final_output == ANSWER

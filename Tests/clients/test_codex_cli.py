@@ -98,7 +98,9 @@ def test_custom_and_namespaced_tools_on_claude(proxy, anthropic_mock):
             return reply
         if calls["patch"] in results and "close" not in calls:
             calls["patch_result"] = result_text(results[calls["patch"]])
-            reply, ids, _ = anthropic_turn(anthropic_mock, rec, tool_uses=[("multi_agent_v1__close_agent", {"target": "no-such-agent"})])
+            # this turn opens with a ping and carries the call's input in content_block_start
+            reply, ids, _ = anthropic_turn(anthropic_mock, rec, tool_uses=[("multi_agent_v1__close_agent", {"target": "no-such-agent"})],
+                                           quirks=True)
             calls["close"] = ids[0]
             return reply
         calls["close_result"] = result_text(results[calls["close"]])

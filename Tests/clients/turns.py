@@ -8,9 +8,11 @@ from mock_upstreams import Reply, chat_completion, chat_stream_events
 _ids = itertools.count(1)
 
 
-def anthropic_turn(mock, rec, *, thinking=None, text=None, tool_uses=()):
+def anthropic_turn(mock, rec, *, thinking=None, text=None, tool_uses=(), quirks=False):
     """One model turn in the shape the request asked for (stream or JSON). `tool_uses`:
-    [(name, input dict)]; the ids are fresh `toolu_…`. Returns (reply, tool_use ids, signature)."""
+    [(name, input dict)]; the ids are fresh `toolu_…`. `quirks`: the stream opens with a `ping`
+    and each tool_use carries its whole input in `content_block_start` (no input_json_delta), as
+    upstreams may. Returns (reply, tool_use ids, signature)."""
     n = next(_ids)
     signature = f"EqMsig{n:04d}" if thinking else None
     if signature:
@@ -33,6 +35,8 @@ def anthropic_turn(mock, rec, *, thinking=None, text=None, tool_uses=()):
         "id": f"msg_{n:04d}", "type": "message", "role": "assistant", "model": rec.json["model"], "content": [],
         "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 120, "output_tokens": 1}}}),
           ("ping", {"type": "ping"})]
+    if quirks:
+        ev.insert(0, ("ping", {"type": "ping"}))
     for i, b in enumerate(blocks):
         if b["type"] == "thinking":
             ev.append(("content_block_start", {"type": "content_block_start", "index": i,
@@ -47,6 +51,8 @@ def anthropic_turn(mock, rec, *, thinking=None, text=None, tool_uses=()):
             for k in range(0, len(b["text"]), 7):
                 ev.append(("content_block_delta", {"type": "content_block_delta", "index": i,
                                                    "delta": {"type": "text_delta", "text": b["text"][k:k + 7]}}))
+        elif quirks:
+            ev.append(("content_block_start", {"type": "content_block_start", "index": i, "content_block": b}))
         else:
             ev.append(("content_block_start", {"type": "content_block_start", "index": i, "content_block": {
                 "type": "tool_use", "id": b["id"], "name": b["name"], "input": {}}}))
