@@ -57,6 +57,8 @@ import Testing
         #expect(try Self.decode(r.pieces[0]) == #"{"text": "no input"}"#)
         r = try Self.run([])
         #expect(!r.exact && r.pieces.isEmpty)
+        r = try Self.run(["{", " }"])
+        #expect(!r.exact && r.pieces.isEmpty)
         r = try Self.run(["not json \u{1}"])
         #expect(!r.exact)
         #expect(try Self.decode(r.pieces[0]) == "not json \u{1}")

@@ -60,11 +60,12 @@ enum ResponsesCustomTools {
     }
 
     /// The input a call's function arguments carry: the `input` string, or (when the model wrote
-    /// something else) the arguments text itself, with `exact` false.
+    /// something else) the arguments text itself, with `exact` false; nothing for no arguments
+    /// or `{}`.
     static func input(arguments: [UInt8]) -> (text: [UInt8], exact: Bool) {
-        if let doc = try? JSONDocument.parse(arguments), let v = doc.root[parameter], let text = v.stringBytes {
-            return (text, true)
-        }
+        guard let doc = try? JSONDocument.parse(arguments) else { return (arguments, false) }
+        if let v = doc.root[parameter], let text = v.stringBytes { return (text, true) }
+        if doc.root.isObject && doc.root.count == 0 { return ([], false) }
         return (arguments, false)
     }
 }
