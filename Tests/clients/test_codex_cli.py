@@ -104,6 +104,8 @@ def test_custom_and_namespaced_tools_on_claude(proxy, anthropic_mock):
             calls["close"] = ids[0]
             return reply
         calls["close_result"] = result_text(results[calls["close"]])
+        calls["history"] = [(b["name"], b["input"]) for m in body["messages"] if m["role"] == "assistant"
+                            for b in m["content"] if b["type"] == "tool_use"]
         return anthropic_turn(anthropic_mock, rec, text="All done.")[0]
 
     anthropic_mock.script = script
@@ -125,6 +127,10 @@ def test_custom_and_namespaced_tools_on_claude(proxy, anthropic_mock):
     # "unsupported call" answer for an unknown tool name.
     assert "unsupported" not in calls["close_result"].lower(), calls["close_result"]
     assert "no-such-agent" in calls["close_result"], calls["close_result"]
+    # Codex's history (custom_tool_call with its input, function_call with its namespace) went
+    # back to Claude under the names and arguments Claude used.
+    assert calls["history"] == [("apply_patch", {"input": patch}),
+                                ("multi_agent_v1__close_agent", {"target": "no-such-agent"})], calls["history"]
 
 
 def test_exec_command_loop_on_chat(proxy, chat_mock):
