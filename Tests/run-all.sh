@@ -21,6 +21,8 @@ suite "swift unit and fixture tests (and the layering check)" \
 suite "C ABI tests" bash Tests/c/run.sh
 suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
+suite "real clients (Codex CLI, OpenAI Agents SDK)" env APXLATE_BIN="$ROOT/build/bin/apxlate" PYTHON="$PY" \
+  "$PY" -m pytest -q -p no:cacheprovider --durations=0 Tests/clients
 suite "fault-injection tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" \
   "$PY" -m pytest -q -p no:cacheprovider Tests/faults
 suite "load test (small)" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" Tests/load/run.py --check \

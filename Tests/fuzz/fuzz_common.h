@@ -279,7 +279,10 @@ static const char *const fz_requests[6] = {
     "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
     "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}",
     "{\"model\":\"gpt-5\",\"stream\":true,\"reasoning\":{\"effort\":\"high\",\"summary\":\"auto\"},"
-    "\"tools\":[{\"type\":\"function\",\"name\":\"get\",\"parameters\":{\"type\":\"object\"}}],\"input\":\"hi\"}",
+    "\"tools\":[{\"type\":\"function\",\"name\":\"get\",\"parameters\":{\"type\":\"object\"}},"
+    "{\"type\":\"custom\",\"name\":\"patch\",\"format\":{\"type\":\"grammar\",\"syntax\":\"lark\",\"definition\":\"start: /.+/\"}},"
+    "{\"type\":\"namespace\",\"name\":\"ns\",\"description\":\"d\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"},"
+    "{\"type\":\"custom\",\"name\":\"c\"}]}],\"input\":\"hi\"}",
 };
 
 static inline int fz_format_index(apx_format f) { return f == APX_FORMAT_ANTHROPIC ? 0 : f == APX_FORMAT_OPENAI_CHAT ? 1 : 2; }

@@ -125,8 +125,9 @@ static const char *const hostile_numbers[] = {
 static const char *const strings[] = {"", "hi", "\\u00e9\\u4e2d", "a\\nb", "\\\"", "\\u0000", "\\ud83d\\ude00", "\\ud800", "data: x\\n\\n"};
 static const char *const ids[] = {"a", "b", "call_1", "", "msg_1", "fc_1", "rs_1"};
 static const char *const names[] = {"get", "a_really_long_tool_name_that_goes_past_the_sixty_four_character_limit_of_openai",
-                                    "", "web_search", "Get", "a.b"};
-static const char *const json_pieces[] = {"{", "}", "\\\"a\\\"", ":", "1", "[", "]", ",", "{\\\"a\\\":1}", "", "null", "\\\"\\\\u00"};
+                                    "", "web_search", "Get", "a.b", "patch", "ns__f", "ns__c"};
+static const char *const json_pieces[] = {"{", "}", "\\\"a\\\"", ":", "1", "[", "]", ",", "{\\\"a\\\":1}", "", "null", "\\\"\\\\u00",
+                                         "{\\\"input\\\":\\\"", "\\\\ud83d", "\\\\ude00", "\\\\", "\\n"};
 static const char *const words[] = {"end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "stop",
                                     "length", "tool_calls", "content_filter", "function_call", "max_output_tokens",
                                     "completed", "incomplete", "failed", "cancelled", "model_context_window_exceeded",

@@ -19,6 +19,34 @@ public struct ToolNameMap: Sendable {
 
     public var isEmpty: Bool { originals.isEmpty }
 
+    /// A Responses client's tool that is not a plain top-level function: a function or custom
+    /// tool inside a `namespace` tool, or a `custom` (free-form input) tool. Toward Anthropic and
+    /// Chat it travels as a function under its neutral name (`namespaced(_:_:)`); its calls come
+    /// back to the client under `name` and `namespace`, as `custom_tool_call` when `custom`.
+    public struct ClientTool: Sendable, Equatable {
+        public var namespace: String?
+        public var name: String
+        public var custom: Bool
+        public init(namespace: String?, name: String, custom: Bool) {
+            self.namespace = namespace; self.name = name; self.custom = custom
+        }
+    }
+
+    /// neutral name → the client's tool, for tools that are not plain top-level functions.
+    public private(set) var clientTools: [String: ClientTool] = [:]
+
+    public mutating func record(_ tool: ClientTool, as neutralName: String) { clientTools[neutralName] = tool }
+
+    /// The client's tool behind a neutral name (nil: a plain function of that name).
+    public func clientTool(_ neutralName: String) -> ClientTool? { clientTools[neutralName] }
+
+    /// The neutral name of function `name` in namespace `namespace`: the two joined by `__`
+    /// (`multi_agent__spawn_agent`, as MCP tools are named), made OpenAI-safe, so the same pair
+    /// gives the same name in every request of a conversation.
+    public static func namespaced(_ namespace: String, _ name: String) -> String {
+        shorten(namespace + "__" + name)
+    }
+
     static func isSafe(_ name: String) -> Bool {
         let u = name.utf8
         guard !u.isEmpty, u.count <= 64 else { return false }

@@ -19,4 +19,6 @@ struct ResponsesIDs {
         for p in ["call_", "toolu_", "fc_"] where c.hasPrefix(p) { c = c.dropFirst(p.count); break }
         return "fc_" + c
     }
+    /// The `ctc_…` item id of a custom tool call.
+    func customToolCall(_ callId: String) -> String { "ctc_" + functionCall(callId).dropFirst(3) }
 }

@@ -1,7 +1,9 @@
 /// Responses `input` (a string, or items) into neutral turns (docs/wire-formats.md §3.2, §4.1).
 ///
 /// Items regroup into turns: consecutive assistant messages, `function_call` and `reasoning`
-/// items form one assistant turn; `function_call_output` items become tool results at the front
+/// items form one assistant turn (`custom_tool_call` items as calls whose arguments are
+/// `{"input": …}`, namespaced calls under ToolNameMap.namespaced); `function_call_output` and
+/// `custom_tool_call_output` items become tool results at the front
 /// of a user turn, and a user message right after them joins that turn (as Chat tool messages
 /// do). System and developer messages are hoisted to `system`.
 struct ResponsesInputDecoder {
@@ -34,14 +36,22 @@ struct ResponsesInputDecoder {
             guard let callId = item["call_id"]?.string, !callId.isEmpty else {
                 throw TranslateError.invalid(path + ".call_id", "a function_call needs a non-empty call_id")
             }
-            guard let name = item["name"]?.string else { throw TranslateError.invalid(path + ".name", "expected a string") }
+            let name = try callName(item, path: path)
             guard let args = item["arguments"], let bytes = args.stringBytes else {
                 throw TranslateError.invalid(path + ".arguments", "expected the arguments as a JSON string")
             }
             appendAssistant(.toolCall(NToolCall(id: callId, name: name, arguments: bytes, itemId: item["id"]?.string)))
-        case "function_call_output":
+        case "custom_tool_call":
             guard let callId = item["call_id"]?.string, !callId.isEmpty else {
-                throw TranslateError.invalid(path + ".call_id", "a function_call_output needs the call_id of its function_call")
+                throw TranslateError.invalid(path + ".call_id", "a custom_tool_call needs a non-empty call_id")
+            }
+            let name = try callName(item, path: path)
+            guard let input = item["input"]?.stringBytes else { throw TranslateError.invalid(path + ".input", "expected a string") }
+            appendAssistant(.toolCall(NToolCall(id: callId, name: name, arguments: ResponsesCustomTools.arguments(input: input),
+                                                itemId: item["id"]?.string)))
+        case "function_call_output", "custom_tool_call_output":
+            guard let callId = item["call_id"]?.string, !callId.isEmpty else {
+                throw TranslateError.invalid(path + ".call_id", "a \(type) needs the call_id of its call")
             }
             guard let output = item["output"] else { throw TranslateError.invalid(path + ".output", "missing") }
             let content = try toolOutput(output, path: path + ".output", &ctx)
@@ -55,6 +65,16 @@ struct ResponsesInputDecoder {
         default:
             try ResponsesToolsDecoder.builtin(path, type, policy, &ctx)
         }
+    }
+
+    /// A call's neutral name: its `name`, joined with its `namespace` when it has one.
+    private func callName(_ item: JSONValue, path: String) throws(TranslateError) -> String {
+        guard let name = item["name"]?.string else { throw TranslateError.invalid(path + ".name", "expected a string") }
+        if let ns = item["namespace"], !ns.isNull {
+            guard let ns = ns.string else { throw TranslateError.invalid(path + ".namespace", "expected a string") }
+            if !ns.isEmpty { return ToolNameMap.namespaced(ns, name) }
+        }
+        return name
     }
 
     private mutating func message(_ item: JSONValue, path: String, _ ctx: inout TranslationContext) throws(TranslateError) {

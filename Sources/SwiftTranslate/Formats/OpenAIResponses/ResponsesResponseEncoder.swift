@@ -53,7 +53,13 @@ enum ResponsesResponseEncoder {
                 }
             case .toolCall(let c):
                 close(&w)
-                writeFunctionCall(&w, c, ids: ids, status: "completed")
+                if let tool = ctx.toolNames.clientTool(c.name) {
+                    if !writeClientToolCall(&w, c, tool, ids: ids, status: "completed") {
+                        ctx.diagnostics.dropped("content[\(i)]", ResponsesCustomTools.inexactWarning)
+                    }
+                } else {
+                    writeFunctionCall(&w, c, ids: ids, status: "completed")
+                }
                 n += 1
             case .thinking(let t):
                 close(&w)
@@ -86,6 +92,35 @@ enum ResponsesResponseEncoder {
         if c.arguments.isEmpty { w.field("arguments", "{}") } else { w.key("arguments"); w.string(bytes: c.arguments) }
         w.field("status", status)
         w.endObject()
+    }
+
+    /// A call of a namespaced or custom tool, under the client's name and namespace; a custom
+    /// tool's call is a `custom_tool_call` with the `input` text of the arguments. Returns false
+    /// when the arguments held no `input` string (the raw arguments are the input).
+    static func writeClientToolCall(_ w: inout JSONWriter, _ c: NToolCall, _ tool: ToolNameMap.ClientTool,
+                                    ids: ResponsesIDs, status: String) -> Bool {
+        w.beginObject()
+        var exact = true
+        if tool.custom {
+            let input = ResponsesCustomTools.input(arguments: c.arguments)
+            exact = input.exact
+            w.field("type", "custom_tool_call")
+            w.field("id", c.itemId ?? ids.customToolCall(c.id))
+            w.field("call_id", c.id)
+            w.field("name", tool.name)
+            if let ns = tool.namespace { w.field("namespace", ns) }
+            w.key("input"); w.string(bytes: input.text)
+        } else {
+            w.field("type", "function_call")
+            w.field("id", c.itemId ?? ids.functionCall(c.id))
+            w.field("call_id", c.id)
+            w.field("name", tool.name)
+            if let ns = tool.namespace { w.field("namespace", ns) }
+            if c.arguments.isEmpty { w.field("arguments", "{}") } else { w.key("arguments"); w.string(bytes: c.arguments) }
+        }
+        w.field("status", status)
+        w.endObject()
+        return exact
     }
 
     /// Thinking as a reasoning item. An apxlate signature for Responses gives back its own item;

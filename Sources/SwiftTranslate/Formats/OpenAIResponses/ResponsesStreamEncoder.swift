@@ -2,7 +2,10 @@
 /// `response.in_progress` first, then per block an output item (text blocks share one message
 /// item until another kind of block starts, one content part each; thinking a reasoning item
 /// with one summary part; a tool call a function_call item with `call_id` = the neutral id and
-/// an `fc_` id of its own), and `response.completed` or `response.incomplete` with the whole
+/// an `fc_` id of its own; a call of a Responses client's namespaced tool carries its `name` and
+/// `namespace`, one of its custom tools is a custom_tool_call item whose input streams out of
+/// the `{"input": …}` arguments, CustomToolInputStream), and `response.completed` or
+/// `response.incomplete` with the whole
 /// response. Errors become an `error` event and `response.failed`. Every event has `event:`,
 /// `type` and a `sequence_number` counting from 0.
 ///
@@ -11,7 +14,7 @@
 struct ResponsesStreamEncoder: StreamEncoder {
     private enum State { case idle, started, ended }
     /// The output item now open.
-    private enum Open { case none, message, reasoning, functionCall }
+    private enum Open { case none, message, reasoning, functionCall, customCall }
 
     private let settings: TranslationContext
     private var state = State.idle
@@ -34,6 +37,8 @@ struct ResponsesStreamEncoder: StreamEncoder {
     private var redacted: String? = nil
     private var callId = ""
     private var callName = ""
+    private var callNamespace: String? = nil
+    private var customInput = CustomToolInputStream()
     /// Every finished item's JSON, comma-separated: the final response's `output`.
     private var output: [UInt8] = []
     private var stop = NStopReason.endTurn
@@ -86,6 +91,14 @@ struct ResponsesStreamEncoder: StreamEncoder {
         case .signatureDelta(let t):
             if open == .reasoning { signature.append(contentsOf: JSONUnescape.bytes(t.body)) }
         case .argumentsDelta(let t):
+            if open == .customCall {
+                let piece = customInput.feed(t)
+                if !piece.isEmpty {
+                    buffer.append(contentsOf: piece)
+                    delta(DeltaKind.customInput, JSONText(body: piece[...]), into: &out)
+                }
+                return
+            }
             guard open == .functionCall else { return }
             buffer.append(contentsOf: t.body)
             delta(DeltaKind.arguments, t, into: &out)
@@ -161,12 +174,18 @@ struct ResponsesStreamEncoder: StreamEncoder {
             }
         case let .toolCall(id, name):
             closeItem(into: &out)
+            let tool = settings.toolNames.clientTool(name)
+            let clientName = tool?.name ?? name, namespace = tool?.namespace
             callId = id
-            callName = name
-            openItem(.functionCall, id: ids.functionCall(id), into: &out) { w in
+            callName = clientName
+            callNamespace = namespace
+            let custom = tool?.custom == true
+            if custom { customInput = CustomToolInputStream() }
+            openItem(custom ? .customCall : .functionCall, id: custom ? ids.customToolCall(id) : ids.functionCall(id), into: &out) { w in
                 w.field("call_id", id)
-                w.field("name", name)
-                w.field("arguments", "")
+                w.field("name", clientName)
+                if let namespace { w.field("namespace", namespace) }
+                w.field(custom ? "input" : "arguments", "")
                 w.field("status", "in_progress")
             }
             setDeltaFields(part: nil, index: 0)
@@ -193,7 +212,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
             writeTextPart(&pw, text: buffer)
             parts = pw.bytes
             // the message item stays open: a following text block joins it
-        case .reasoning, .functionCall:
+        case .reasoning, .functionCall, .customCall:
             closeItem(into: &out)
         case .none:
             break
@@ -222,7 +241,8 @@ struct ResponsesStreamEncoder: StreamEncoder {
             w.key("item")
             w.beginObject()
             w.field("id", id)
-            w.field("type", kind == .message ? "message" : kind == .reasoning ? "reasoning" : "function_call")
+            w.field("type", kind == .message ? "message" : kind == .reasoning ? "reasoning"
+                : kind == .customCall ? "custom_tool_call" : "function_call")
             fields(&w)
             w.endObject()
         }
@@ -275,7 +295,24 @@ struct ResponsesStreamEncoder: StreamEncoder {
             item.field("type", "function_call")
             item.field("call_id", callId)
             item.field("name", callName)
+            if let ns = callNamespace { item.field("namespace", ns) }
             item.key("arguments"); item.string(JSONText(body: buffer[...]))
+            item.field("status", "completed")
+        case .customCall:
+            let (rest, exact) = customInput.finish()
+            if !rest.isEmpty {
+                buffer.append(contentsOf: rest)
+                delta(DeltaKind.customInput, JSONText(body: rest[...]), into: &out)
+            }
+            if !exact { warnings.append(ResponsesCustomTools.inexactWarning) }
+            itemEvent("response.custom_tool_call_input.done", next(), into: &out) { w in
+                w.key("input"); w.string(JSONText(body: buffer[...]))
+            }
+            item.field("type", "custom_tool_call")
+            item.field("call_id", callId)
+            item.field("name", callName)
+            if let ns = callNamespace { item.field("namespace", ns) }
+            item.key("input"); item.string(JSONText(body: buffer[...]))
             item.field("status", "completed")
         case .none:
             break
@@ -306,7 +343,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
 
     // MARK: - events
 
-    /// The three delta events, written from cached bytes (the hot path: one event per upstream
+    /// The delta events, written from cached bytes (the hot path: one event per upstream
     /// fragment). `head` runs up to the sequence number; the item's fields follow it.
     private struct DeltaKind {
         let head: [UInt8]
@@ -318,6 +355,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
         static let text = DeltaKind("response.output_text.delta", tail: "\",\"logprobs\":[]}\n\n")
         static let summary = DeltaKind("response.reasoning_summary_text.delta", tail: "\"}\n\n")
         static let arguments = DeltaKind("response.function_call_arguments.delta", tail: "\"}\n\n")
+        static let customInput = DeltaKind("response.custom_tool_call_input.delta", tail: "\"}\n\n")
     }
 
     /// `,"item_id":…,"output_index":…` plus the part index and `"delta":"` of the open item.
