@@ -289,3 +289,45 @@ func TestTransportBrokenStream(t *testing.T) {
 		t.Errorf("broken stream: %d %s", resp.StatusCode, out)
 	}
 }
+
+// An Anthropic client on a Responses upstream, answers taken from the golden fixtures.
+func TestTransportAnthropicClientToResponses(t *testing.T) {
+	dir := filepath.Join(fixturesDir(), "openai-responses-anthropic")
+	sse, err := os.ReadFile(filepath.Join(dir, "stream-text", "input.sse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct{ Input json.RawMessage }
+	b, err := os.ReadFile(filepath.Join(dir, "resp-reasoning-text-tool", "case.json"))
+	if err != nil || json.Unmarshal(b, &c) != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path != "/v1/responses" || r.Header.Get("Authorization") != "Bearer sk-up" || !bytes.Contains(body, []byte(`"input"`)) {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"message":"not a Responses request","type":"invalid_request_error"}}`)
+			return
+		}
+		if bytes.Contains(body, []byte(`"stream":true`)) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.Write(sse)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(c.Input)
+	}))
+	defer up.Close()
+	cl := newTransportClient(t, up.URL+"/v1", apxlate.OpenAIResponses, "sk-up", `{"models":{"default":"gpt-5"}}`)
+	resp, out := post(t, cl, "http://x/v1/messages", anthropicClient, `{"model":"claude-x","max_tokens":99,
+		"tools":[{"name":"get_weather","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"weather?"}]}`)
+	if resp.StatusCode != 200 || !strings.Contains(out, `"type":"thinking"`) || !strings.Contains(out, `"name":"get_weather"`) ||
+		!strings.Contains(out, `"stop_reason":"tool_use"`) || !strings.Contains(out, `"model":"claude-x"`) {
+		t.Errorf("json: %d %s", resp.StatusCode, out)
+	}
+	resp, out = post(t, cl, "http://x/v1/messages", anthropicClient, `{"model":"claude-x","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"Hi"}]}`)
+	if resp.StatusCode != 200 || !strings.HasPrefix(out, "event: message_start\n") || !strings.Contains(out, "text_delta") ||
+		!strings.HasSuffix(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n") {
+		t.Errorf("stream: %d %s", resp.StatusCode, out)
+	}
+}
