@@ -44,7 +44,7 @@ ngx_http_apxlate_own_error_message(ngx_http_request_t *r, ngx_uint_t status, u_c
 
 /*
  * nginx's own error page (ngx_http_special_response_handler: r->err_status is set) in an
- * `apxlate on` location, before any response of ours or the upstream's went out: a 413 for a body
+ * `apxlate on` (or `apxlate_count_tokens`) location, before any response of ours or the upstream's went out: a 413 for a body
  * over client_max_body_size, a 408, the 502/504 of an upstream that cannot be reached or times out.
  * The HTML page is replaced by the client format's error (apx_error_build) with the same status.
  * 499 (the client closed the connection) has no one to answer and passes.
@@ -107,7 +107,7 @@ ngx_http_apxlate_header_filter(ngx_http_request_t *r)
         && (ctx == NULL || (!ctx->local && !ctx->header_seen)))
     {
         alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
-        if (alcf->enable && alcf->translator != NULL) {
+        if ((alcf->enable || alcf->count_tokens) && alcf->translator != NULL) {
             return ngx_http_apxlate_own_error_page(r, ctx);
         }
     }

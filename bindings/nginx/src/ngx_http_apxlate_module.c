@@ -126,7 +126,7 @@ ngx_http_apxlate_new_translator(ngx_conf_t *cf, u_char *json, size_t len, ngx_st
 }
 
 /*
- * Raises nginx's body defaults in an `apxlate on` location (NGX_HTTP_APXLATE_MAX_BODY,
+ * Raises nginx's body defaults in an `apxlate on` or `apxlate_count_tokens` location (NGX_HTTP_APXLATE_MAX_BODY,
  * NGX_HTTP_APXLATE_BODY_BUFFER). nginx's core module merged its configuration before this one, so
  * "not configured" can only be told by value: a client_max_body_size of exactly 1m or a
  * client_body_buffer_size of exactly two pages is taken as nginx's default. (During a merge,
@@ -167,7 +167,7 @@ ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->translator = prev->translator;
         conf->config_path = prev->config_path;
     }
-    if (conf->enable) {
+    if (conf->enable || conf->count_tokens) {       /* count_tokens bodies are as large */
         ngx_http_apxlate_body_defaults(cf);
     }
     if ((conf->enable || conf->count_tokens) && conf->translator == NULL) {

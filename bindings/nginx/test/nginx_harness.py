@@ -190,6 +190,11 @@ http {{
             proxy_set_header Authorization "Bearer upstream-key";
         }}
 
+        location = /v1/messages/count_tokens {{
+            apxlate_count_tokens;
+            apxlate_config {prefix}/apxlate.json;
+        }}
+
         # A limit set on purpose stays (and its 413 is in the client's format).
         location = /small/v1/messages {{
             apxlate on;

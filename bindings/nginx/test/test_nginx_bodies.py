@@ -142,3 +142,15 @@ def test_nginx_own_504_is_a_json_error_in_the_clients_format(nginx, path, fmt):
         assert err["type"] == "error" and "did not answer in time" in err["error"]["message"], err
     else:
         assert "did not answer in time" in err["error"]["message"], err
+
+
+def test_count_tokens_takes_claude_code_bodies_and_answers_413_in_json(nginx):
+    """Claude Code counts the tokens of the same large conversations."""
+    body = claude_code_request(2 * 1024 * 1024)
+    status, _, out = http("POST", nginx.readme_url + "/v1/messages/count_tokens", body,
+                          {"Content-Type": "application/json"})
+    assert status == 200 and json.loads(out)["input_tokens"] > 100000, out[:300]
+    status, headers, out = raw_post(nginx.readme_port, "/v1/messages/count_tokens", 40 * 1024 * 1024, 10)
+    assert status == 413 and headers["content-type"].startswith("application/json")
+    assert json.loads(out)["error"]["type"] == "request_too_large"
+    assert TEMP_FILE_WARNING not in nginx.error_log()
