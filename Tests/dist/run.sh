@@ -127,13 +127,13 @@ PYEOF
 env -i PATH="$PATH" HOME="$TMP" OPENAI_API_KEY=sk-up OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" BIG_MODEL=gpt-up \
   MIDDLE_MODEL=gpt-up SMALL_MODEL=gpt-up $PY "$TMP/mdwe.py" "$D/bin/apxlate" serve --host 127.0.0.1 --port "$PX" \
   >"$TMP/serve.log" 2>&1 & serve=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PX") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$PX") 2>/dev/null && break; sleep 0.1; done   # 30 s: a loaded machine
 resp=$($PY - "$PX" <<'PYEOF'
 import json, sys, urllib.request
 req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/v1/messages", method="POST",
     data=json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 20, "messages": [{"role": "user", "content": "Hi"}]}).encode(),
     headers={"Content-Type": "application/json", "anthropic-version": "2023-06-01"})
-m = json.load(urllib.request.urlopen(req, timeout=20))
+m = json.load(urllib.request.urlopen(req, timeout=60))
 print(m["type"], m["model"], m["content"][0]["text"])
 PYEOF
 )
