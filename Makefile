@@ -2,27 +2,36 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 CONFIG ?= release
+# The version lives in include/apxlate.h (APX_VERSION_STRING; the C tests check the library's).
+VERSION := $(shell sed -n 's/^\#define APX_VERSION_STRING "\(.*\)"/\1/p' include/apxlate.h)
+SONAME := libapxlate.so.$(firstword $(subst ., ,$(VERSION)))
+LIBFILE := libapxlate.so.$(VERSION)
 LIBFLAGS = -c $(CONFIG) --scratch-path .build-lib -Xswiftc -static-stdlib \
   -Xlinker --version-script=$(CURDIR)/Sources/SwiftTranslate/CABI/exports.map -Xlinker --no-undefined \
-  -Xlinker -soname=libapxlate.so -Xlinker --gc-sections
+  -Xlinker -soname=$(SONAME) -Xlinker --gc-sections
 HOSTFLAGS = -c $(CONFIG) --scratch-path .build-host --static-swift-stdlib
 
-.PHONY: all lib bin test test-asan bench bench-load install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
+.PHONY: all lib bin dist test test-asan bench bench-load install clean swift-test python-test c-test fuzz fuzz-long fuzz-report
 all: lib bin
 
 lib: build/lib/libapxlate.so build/include/apxlate.h
 
-build/lib/libapxlate.so: $(shell find Sources/SwiftTranslate Sources/CTranslate include -type f) Package.swift
+build/lib/libapxlate.so: $(shell find Sources/SwiftTranslate Sources/CTranslate include -type f) Package.swift Makefile
 	$(SWIFT) build $(LIBFLAGS) --product apxlate
 	mkdir -p build/lib
-	cp .build-lib/$(CONFIG)/libapxlate.so build/lib/libapxlate.so
-	strip --strip-unneeded build/lib/libapxlate.so
+	rm -f build/lib/libapxlate.so build/lib/$(SONAME)
+	cp .build-lib/$(CONFIG)/libapxlate.so build/lib/$(LIBFILE)
+	strip --strip-unneeded build/lib/$(LIBFILE)
+	ln -s $(LIBFILE) build/lib/$(SONAME)
+	ln -s $(SONAME) build/lib/libapxlate.so
 
 build/include/apxlate.h: include/apxlate.h
 	mkdir -p build/include
 	cp include/apxlate.h build/include/apxlate.h
 
+# SwiftPM does not see build/lib change: a host older than the library is relinked.
 bin: lib
+	if [ .build-host/$(CONFIG)/apxlate-host -ot build/lib/$(LIBFILE) ]; then rm -f .build-host/$(CONFIG)/apxlate-host; fi
 	$(SWIFT) build $(HOSTFLAGS) --product apxlate-host
 	mkdir -p build/bin
 	cp .build-host/$(CONFIG)/apxlate-host build/bin/apxlate
@@ -65,11 +74,21 @@ fuzz-report:
 bench-load: all
 	$${PYTHON:-python3} Tests/load/run.py --check
 
+# The library as lib/libapxlate.so.X.Y.Z (SONAME libapxlate.so.X) with the usual symlinks, the
+# header, lib/pkgconfig/apxlate.pc (`pkg-config --cflags --libs apxlate`) and the binary.
 install: all
-	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/bin
-	install -m 0755 build/lib/libapxlate.so $(PREFIX)/lib/libapxlate.so
-	install -m 0644 build/include/apxlate.h $(PREFIX)/include/apxlate.h
-	install -m 0755 build/bin/apxlate $(PREFIX)/bin/apxlate
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 build/lib/$(LIBFILE) $(DESTDIR)$(PREFIX)/lib/$(LIBFILE)
+	ln -sfn $(LIBFILE) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(PREFIX)/lib/libapxlate.so
+	install -m 0644 build/include/apxlate.h $(DESTDIR)$(PREFIX)/include/apxlate.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' packaging/apxlate.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/apxlate.pc
+	install -m 0755 build/bin/apxlate $(DESTDIR)$(PREFIX)/bin/apxlate
+
+# dist/apxlate-<version>-linux-x86_64.tar.gz: a relocatable release (packaging/mkdist.sh).
+dist: all
+	VERSION=$(VERSION) LIBFILE=$(LIBFILE) SONAME=$(SONAME) bash packaging/mkdist.sh
 
 clean:
-	rm -rf build .build-lib .build-host .build-fuzz .build-asan .build-nginx-asan
+	rm -rf build dist .build-lib .build-host .build-fuzz .build-asan .build-nginx-asan

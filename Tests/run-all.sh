@@ -29,6 +29,7 @@ suite "load test (small)" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" Tests/
   --streams 300 --events 6 --gap 0.1 --soak 3000 --soak-concurrency 50 --max-soak-growth-mb 2
 suite "go binding tests" bash bindings/go/test.sh
 suite "nginx module tests" env PYTHON="$PY" bash bindings/nginx/test.sh
+suite "install and release tarball (make install, make dist, toolchain hidden)" bash Tests/dist/run.sh
 suite "fuzz targets (regressions + ${FUZZ_SECONDS:-15}s each)" bash Tests/fuzz/run.sh
 suite "C ABI, go and nginx tests under ASan+UBSan" env PYTHON="$PY" bash Tests/asan/run.sh
 

@@ -39,7 +39,12 @@ run_valgrind() {
       ".build-lib/ or APX_UNSTRIPPED_LIB: run make lib" >&2
     return 1
   fi
-  LD_LIBRARY_PATH="$(dirname "$dbg")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+  # test_capi needs the library by its SONAME (libapxlate.so.<major>): a directory naming $dbg so.
+  local soname
+  soname="$(readelf -d "$dbg" | sed -n 's/.*soname: \[\(.*\)\]/\1/p')"
+  mkdir -p "$OUT/unstripped"
+  ln -sfn "$dbg" "$OUT/unstripped/${soname:-libapxlate.so}"
+  LD_LIBRARY_PATH="$OUT/unstripped${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     valgrind -q --error-exitcode=3 --leak-check=full \
       --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
       --suppressions="$ROOT/Tests/c/valgrind.supp" --num-callers=30 "$OUT/test_capi"

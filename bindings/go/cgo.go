@@ -1,13 +1,9 @@
 package apxlate
 
-// The cgo glue. By default the package compiles against the checkout's include/ and links the
-// checkout's build/lib/libapxlate.so (`make lib`), with that directory as the run-time search
-// path; an installed library (`make install`, /usr/local) is found through the usual paths too.
-// Elsewhere, set CGO_CFLAGS=-I<dir of apxlate.h> and CGO_LDFLAGS="-L<libdir> -Wl,-rpath,<libdir>".
+// The cgo glue. Where the header and library are found: cgo_flags.go (the checkout's build, then
+// /usr/local) or, with `-tags apxlate_pkgconfig`, cgo_pkgconfig.go (pkg-config's apxlate.pc).
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include -I/usr/local/include
-#cgo LDFLAGS: -L${SRCDIR}/../../build/lib -Wl,-rpath,${SRCDIR}/../../build/lib -L/usr/local/lib -lapxlate
 #include <stdlib.h>
 #include "apxlate.h"
 

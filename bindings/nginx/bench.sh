@@ -5,10 +5,14 @@
 # 1/rps(plain) with the worker's core saturated.
 #   APX_BENCH_TO=openai-chat (default; falls back to anthropic, a passthrough, when the library
 #   cannot translate yet)   APX_BENCH_REQUEST=<file> to use another request   DURATION=5s
+#   APX_BENCH_BODY: the http block's body settings (default "client_max_body_size 8m;
+#   client_body_buffer_size 1m;"; " " for nginx's own defaults, as a new user's configuration)
+#   APX_BENCH_MODULE: an already built module (default: build.sh)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-MODULE=$(bash "$HERE/build.sh" | tail -1)
+MODULE=${APX_BENCH_MODULE:-$(bash "$HERE/build.sh" | tail -1)}
+BODY_CONF=${APX_BENCH_BODY:-client_max_body_size 8m; client_body_buffer_size 1m;}
 W=$(mktemp -d /tmp/apxlate-nginx-bench.XXXXXX)
 trap 'nginx -p "$W" -c "$W/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$W"' EXIT
 PY=${PYTHON:-python3}
@@ -34,7 +38,7 @@ http {
   access_log off;
   client_body_temp_path $W/body; proxy_temp_path $W/proxy;
   fastcgi_temp_path $W/f; uwsgi_temp_path $W/u; scgi_temp_path $W/s;
-  client_max_body_size 8m; client_body_buffer_size 1m;
+  $BODY_CONF
   upstream up { server 127.0.0.1:$U; keepalive 32; }
   server {
     listen 127.0.0.1:$U;

@@ -5,13 +5,22 @@
 # (default <repo>/.build-nginx). Needs build/lib/libapxlate.so and build/include (make lib).
 # NGINX_CC, NGINX_CC_OPT and NGINX_LD_OPT, when set, choose the compiler and add compile and link
 # flags (the sanitizer build of Tests/asan/run.sh uses them).
+# APXLATE_PKGCONFIG=1: take the library from pkg-config's apxlate.pc (an install or a release,
+# through PKG_CONFIG_PATH) instead of this checkout's build/; pkg-config is also used when the
+# checkout has no build/lib and pkg-config finds apxlate. APXLATE_RPATH: see config.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${APXLATE_NGINX_BUILD:-$ROOT/.build-nginx}
 SRC=${NGINX_DEV_SRC:-/usr/share/nginx/src}
-export APXLATE_INC=${APXLATE_INC:-$ROOT/build/include} APXLATE_LIB=${APXLATE_LIB:-$ROOT/build/lib}
-[ -f "$APXLATE_LIB/libapxlate.so" ] || make -C "$ROOT" lib
+if [ -z "${APXLATE_INC:-}${APXLATE_LIB:-}" ] && { [ "${APXLATE_PKGCONFIG:-}" = 1 ] \
+     || { [ ! -f "$ROOT/build/lib/libapxlate.so" ] && pkg-config --exists apxlate 2>/dev/null; }; }; then
+  pkg-config --exists apxlate || { echo "APXLATE_PKGCONFIG=1 but pkg-config finds no apxlate.pc" >&2; exit 1; }
+  export APXLATE_INC=$(pkg-config --variable=includedir apxlate) APXLATE_LIB=$(pkg-config --variable=libdir apxlate)
+else
+  export APXLATE_INC=${APXLATE_INC:-$ROOT/build/include} APXLATE_LIB=${APXLATE_LIB:-$ROOT/build/lib}
+  [ -f "$APXLATE_LIB/libapxlate.so" ] || make -C "$ROOT" lib
+fi
 [ -f "$SRC/configure" ] || { echo "nginx-dev is not installed ($SRC/configure missing)" >&2; exit 1; }
 
 mkdir -p "$OUT"

@@ -24,6 +24,14 @@
 #define NGX_HTTP_APXLATE_OUT_SIZE      8192
 /* At most this many output buffers wait for a slow client before upstream input waits too. */
 #define NGX_HTTP_APXLATE_MAX_BUSY      32
+/*
+ * What an `apxlate on` location gets where nginx's own defaults are left (client_max_body_size 1m,
+ * client_body_buffer_size 8k/16k): Claude Code sends every request above 16 KB and late-session
+ * requests above 1 MB. Bodies up to the buffer size stay in memory (nginx allocates only the
+ * announced length); the limit is the `apxlate serve` default.
+ */
+#define NGX_HTTP_APXLATE_MAX_BODY      (32 * 1024 * 1024)
+#define NGX_HTTP_APXLATE_BODY_BUFFER   (4 * 1024 * 1024)
 
 typedef struct {
     ngx_flag_t              enable;
@@ -39,6 +47,7 @@ typedef enum {
     NGX_HTTP_APXLATE_WHOLE,      /* JSON response: buffer, translate at the end */
     NGX_HTTP_APXLATE_ERROR,      /* upstream error: buffer, translate as an error at the end */
     NGX_HTTP_APXLATE_STREAM,     /* SSE: translate as it passes */
+    NGX_HTTP_APXLATE_REPLACE,    /* nginx's own error page: replaced by ctx->acc (client format) */
     NGX_HTTP_APXLATE_DONE        /* everything sent; later input is discarded */
 } ngx_http_apxlate_mode_e;
 

@@ -16,6 +16,79 @@
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
+/* What a client is told about an error page nginx made itself (the status says what happened). */
+static size_t
+ngx_http_apxlate_own_error_message(ngx_http_request_t *r, ngx_uint_t status, u_char *buf, size_t size)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    switch (status) {
+    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
+        return ngx_snprintf(buf, size, "the request body is larger than this proxy's limit of %O bytes "
+                            "(nginx client_max_body_size)", clcf->client_max_body_size) - buf;
+    case NGX_HTTP_REQUEST_TIME_OUT:
+        return ngx_snprintf(buf, size, "the request was not received in time (nginx client_body_timeout)") - buf;
+    case NGX_HTTP_BAD_GATEWAY:
+        return ngx_snprintf(buf, size, "the upstream could not be reached or sent an invalid response "
+                            "(nginx 502)") - buf;
+    case NGX_HTTP_GATEWAY_TIME_OUT:
+        return ngx_snprintf(buf, size, "the upstream did not answer in time (nginx 504: "
+                            "proxy_connect_timeout or proxy_read_timeout)") - buf;
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return ngx_snprintf(buf, size, "the service is unavailable (nginx 503)") - buf;
+    default:
+        return ngx_snprintf(buf, size, "nginx answered %ui", status) - buf;
+    }
+}
+
+/*
+ * nginx's own error page (ngx_http_special_response_handler: r->err_status is set) in an
+ * `apxlate on` (or `apxlate_count_tokens`) location, before any response of ours or the upstream's went out: a 413 for a body
+ * over client_max_body_size, a 408, the 502/504 of an upstream that cannot be reached or times out.
+ * The HTML page is replaced by the client format's error (apx_error_build) with the same status.
+ * 499 (the client closed the connection) has no one to answer and passes.
+ */
+static ngx_int_t
+ngx_http_apxlate_own_error_page(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx)
+{
+    ngx_http_apxlate_loc_conf_t *alcf;
+    ngx_str_t                    body;
+    ngx_int_t                    status;
+    u_char                       msg[512];
+    size_t                       len;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_apxlate_ctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+        ngx_http_set_ctx(r, ctx, ngx_http_apxlate_module);
+    }
+    ctx->header_seen = 1;
+    len = ngx_http_apxlate_own_error_message(r, r->err_status, msg, sizeof(msg));
+    if (ngx_http_apxlate_build_error(r, alcf->from, r->err_status, (char *) msg, len, &body, &status) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    ctx->mode = NGX_HTTP_APXLATE_REPLACE;
+    ctx->acc = body.data;
+    ctx->acc_len = body.len;
+    r->headers_out.status = r->err_status;              /* nginx's status, not the library's mapping */
+    r->headers_out.status_line.len = 0;
+    ngx_http_clear_content_length(r);
+    r->headers_out.content_length_n = body.len;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.charset.len = 0;
+    return ngx_http_next_header_filter(r);
+}
+
+/* Sends the replacement of nginx's error page once; nginx's HTML is dropped. */
+static ngx_int_t
+ngx_http_apxlate_replace_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_chain_t *in);
+
 static ngx_int_t
 ngx_http_apxlate_header_filter(ngx_http_request_t *r)
 {
@@ -29,6 +102,15 @@ ngx_http_apxlate_header_filter(ngx_http_request_t *r)
     size_t                       len;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_apxlate_module);
+    if (r == r->main && r->err_status >= NGX_HTTP_BAD_REQUEST
+        && r->err_status != NGX_HTTP_CLIENT_CLOSED_REQUEST
+        && (ctx == NULL || (!ctx->local && !ctx->header_seen)))
+    {
+        alcf = ngx_http_get_module_loc_conf(r, ngx_http_apxlate_module);
+        if ((alcf->enable || alcf->count_tokens) && alcf->translator != NULL) {
+            return ngx_http_apxlate_own_error_page(r, ctx);
+        }
+    }
     if (r != r->main || ctx == NULL || ctx->exchange == NULL || ctx->local || ctx->header_seen) {
         if (ctx != NULL && ctx->header_seen && ctx->mode != NGX_HTTP_APXLATE_DONE) {
             ctx->mode = NGX_HTTP_APXLATE_PASS;   /* nginx's own error page after a failure */
@@ -502,6 +584,9 @@ ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     case NGX_HTTP_APXLATE_STREAM:
         return ngx_http_apxlate_stream_body(r, ctx, in);
 
+    case NGX_HTTP_APXLATE_REPLACE:
+        return ngx_http_apxlate_replace_body(r, ctx, in);
+
     case NGX_HTTP_APXLATE_WHOLE:
     case NGX_HTTP_APXLATE_ERROR:
         for (cl = in; cl; cl = cl->next) {
@@ -528,6 +613,31 @@ ngx_http_apxlate_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         ngx_http_apxlate_consume(in);
         return ngx_http_next_body_filter(r, NULL);
     }
+}
+
+static ngx_int_t
+ngx_http_apxlate_replace_body(ngx_http_request_t *r, ngx_http_apxlate_ctx_t *ctx, ngx_chain_t *in)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    ngx_http_apxlate_consume(in);
+    ctx->mode = NGX_HTTP_APXLATE_DONE;
+    if (r->header_only) {
+        return ngx_http_next_body_filter(r, NULL);
+    }
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+    b->pos = ctx->acc;
+    b->last = ctx->acc + ctx->acc_len;
+    b->memory = ctx->acc_len > 0;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+    out.buf = b;
+    out.next = NULL;
+    return ngx_http_next_body_filter(r, &out);
 }
 
 ngx_int_t

@@ -12,6 +12,7 @@
 
 static void *ngx_http_apxlate_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
+static void ngx_http_apxlate_body_defaults(ngx_conf_t *cf);
 static char *ngx_http_apxlate_format(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_apxlate_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_apxlate_count_tokens(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -124,6 +125,30 @@ ngx_http_apxlate_new_translator(ngx_conf_t *cf, u_char *json, size_t len, ngx_st
     return t;
 }
 
+/*
+ * Raises nginx's body defaults in an `apxlate on` or `apxlate_count_tokens` location (NGX_HTTP_APXLATE_MAX_BODY,
+ * NGX_HTTP_APXLATE_BODY_BUFFER). nginx's core module merged its configuration before this one, so
+ * "not configured" can only be told by value: a client_max_body_size of exactly 1m or a
+ * client_body_buffer_size of exactly two pages is taken as nginx's default. (During a merge,
+ * cf->ctx holds the configuration of the location being merged.)
+ */
+static void
+ngx_http_apxlate_body_defaults(ngx_conf_t *cf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    if (clcf == NULL) {
+        return;
+    }
+    if (clcf->client_max_body_size == 1 * 1024 * 1024) {
+        clcf->client_max_body_size = NGX_HTTP_APXLATE_MAX_BODY;
+    }
+    if (clcf->client_body_buffer_size == (size_t) 2 * ngx_pagesize) {
+        clcf->client_body_buffer_size = NGX_HTTP_APXLATE_BODY_BUFFER;
+    }
+}
+
 static char *
 ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
@@ -141,6 +166,9 @@ ngx_http_apxlate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->translator == NULL) {
         conf->translator = prev->translator;
         conf->config_path = prev->config_path;
+    }
+    if (conf->enable || conf->count_tokens) {       /* count_tokens bodies are as large */
+        ngx_http_apxlate_body_defaults(cf);
     }
     if ((conf->enable || conf->count_tokens) && conf->translator == NULL) {
         conf->translator = ngx_http_apxlate_new_translator(cf, (u_char *) "{}", 2, &defaults);

@@ -10,6 +10,7 @@ POST /v1/chat/completions answers by what the request asks:
   - a message says CUTMID   -> (stream) as CUTOFF, but the connection closes inside an event
   - a message says GARBAGE  -> (stream) the role chunk, then binary bytes that are not SSE
   - a message says STALL    -> (stream) a few chunks, then silence for 3 s (past a short proxy_read_timeout)
+  - a message says SLOWHEAD -> no answer for 3 s, then the usual one (nginx's 504 comes first)
   - "stream": true         -> SSE chunks (delay between chunks from the x-mock-delay header)
   - otherwise              -> the text "Hello from upstream"
 Every request is recorded (headers and body) for the test to inspect: GET /_requests.
@@ -93,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
         text = json.dumps(req.get("messages", []))
         model = req.get("model", "")
+        if "SLOWHEAD" in text:
+            time.sleep(3)
         if "FAIL429" in text:
             return self.send_json(429, {"error": {"message": "Rate limit reached for requests", "type": "requests",
                                                   "param": None, "code": "rate_limit_exceeded"}})

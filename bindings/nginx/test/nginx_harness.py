@@ -158,6 +158,51 @@ http {{
             proxy_set_header Connection "";
         }}
     }}
+
+    # The README's example as a new user writes it: no body settings of its own (nginx's defaults
+    # would be client_max_body_size 1m and client_body_buffer_size 8k; `apxlate on` raises them).
+    server {{
+        listen 127.0.0.1:{readme_port};
+        client_max_body_size 1m;          # nginx's default, written out: what `apxlate on` raises
+        client_body_buffer_size 8k;       # idem
+
+        location = /v1/messages {{
+            apxlate on;
+            apxlate_from anthropic;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+            proxy_set_header x-api-key "";
+            proxy_read_timeout 600s;
+        }}
+
+        location = /v1/chat/completions {{
+            apxlate on;
+            apxlate_from openai-chat;
+            apxlate_to openai-chat;
+            apxlate_config {prefix}/apxlate.json;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer upstream-key";
+        }}
+
+        location = /v1/messages/count_tokens {{
+            apxlate_count_tokens;
+            apxlate_config {prefix}/apxlate.json;
+        }}
+
+        # A limit set on purpose stays (and its 413 is in the client's format).
+        location = /small/v1/messages {{
+            apxlate on;
+            client_max_body_size 64k;
+            proxy_pass http://openai/v1/chat/completions;
+            proxy_set_header Authorization "Bearer upstream-key";
+        }}
+    }}
 }}
 """
 
@@ -182,13 +227,15 @@ class Nginx:
     def __init__(self, prefix, module, upstream_port):
         self.prefix = prefix
         self.port = free_port()
+        self.readme_port = free_port()
         os.makedirs(prefix, exist_ok=True)
         with open(os.path.join(prefix, "apxlate.json"), "w") as f:
             f.write(APXLATE_CONFIG)
         self.conf = os.path.join(prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(CONF.format(user="user root;" if os.geteuid() == 0 else "", prefix=prefix, module=module,
-                                upstream_port=upstream_port, port=self.port, down_port=free_port()))
+                                upstream_port=upstream_port, port=self.port, down_port=free_port(),
+                                readme_port=self.readme_port))
 
     def cmd(self, *args):
         return subprocess.run([NGINX, "-p", self.prefix, "-c", self.conf, "-e", os.path.join(self.prefix, "error.log"),
@@ -257,6 +304,10 @@ class Nginx:
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def readme_url(self):
+        return f"http://127.0.0.1:{self.readme_port}"
 
 
 def http(method, url, body=None, headers=None):
