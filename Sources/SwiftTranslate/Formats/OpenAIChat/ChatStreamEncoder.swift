@@ -5,6 +5,8 @@
 /// and `model` (the client's); their JSON prefix is written once and copied.
 /// Thinking goes to `config.clientReasoningField` (`reasoning_content` by default, "none" drops
 /// it); signatures and redacted thinking cannot be expressed and are dropped with a warning.
+/// A tool call whose block brought no argument text gets `"{}"` (its `arguments` always assemble
+/// to JSON). A keep-alive before the first chunk is dropped: nothing precedes the role chunk.
 struct ChatStreamEncoder: StreamEncoder {
     private enum State { case idle, started, ended }
 
@@ -25,6 +27,8 @@ struct ChatStreamEncoder: StreamEncoder {
     private static let argumentsMiddle = Array(#","function":{"arguments":""#.utf8)
     private static let argumentsTail = Array((#""}}]},"finish_reason":null}]}"# + "\n\n").utf8)
     private var inTool = false
+    /// The open tool call has had argument text.
+    private var toolHasArguments = false
     private var inThinking = false
     private var warnings: [String] = []
     private var warnedThinking = false
@@ -41,7 +45,8 @@ struct ChatStreamEncoder: StreamEncoder {
         if state == .ended { return }
         if state == .idle {
             switch event {
-            case .messageStart, .error, .keepAlive: break
+            case .messageStart, .error: break
+            case .keepAlive: return // nothing before the first chunk
             default:
                 warnings.append("stream event before message_start ignored")
                 return
@@ -68,7 +73,7 @@ struct ChatStreamEncoder: StreamEncoder {
                 w.key("content"); w.string("")
             }
         case .blockStart(let kind):
-            inTool = false
+            closeTool(into: &out)
             inThinking = false
             switch kind {
             case .text: break
@@ -77,6 +82,7 @@ struct ChatStreamEncoder: StreamEncoder {
                 warnings.append("redacted_thinking block dropped (no Chat equivalent)")
             case let .toolCall(id, name):
                 inTool = true
+                toolHasArguments = false
                 let k = toolCount
                 toolCount += 1
                 chunk(into: &out) { w in
@@ -108,15 +114,17 @@ struct ChatStreamEncoder: StreamEncoder {
             if !warnedSignature { warnedSignature = true; warnings.append("thinking signature dropped (no Chat equivalent)") }
         case .argumentsDelta(let t):
             guard inTool else { return }
+            toolHasArguments = true
             out.append(contentsOf: argumentsHead)
             out.appendDecimal(toolCount - 1)
             out.append(contentsOf: Self.argumentsMiddle)
             out.append(contentsOf: t.body)
             out.append(contentsOf: Self.argumentsTail)
         case .blockStop:
-            inTool = false
+            closeTool(into: &out)
             inThinking = false
         case let .messageDelta(stop, _, usage):
+            closeTool(into: &out)
             finishChunk(ChatFinish.encode(stop), into: &out)
             if settings.includeUsage { usageChunk(usage, into: &out) }
         case .messageStop:
@@ -133,10 +141,20 @@ struct ChatStreamEncoder: StreamEncoder {
     mutating func finish(into out: inout [UInt8]) {
         guard state == .started else { return }
         warnings.append("the stream ended without a finish: closed with finish_reason stop")
+        closeTool(into: &out)
         finishChunk("stop", into: &out)
         SSEWriter.done(into: &out)
         state = .ended
     }
+
+    /// Ends the open tool call: one that had no argument text (an Anthropic `input: {}` without
+    /// `input_json_delta`) gets `"{}"`, so its arguments are JSON.
+    private mutating func closeTool(into out: inout [UInt8]) {
+        if inTool && !toolHasArguments { encode(.argumentsDelta(JSONText(body: Self.emptyObject[...])), into: &out) }
+        inTool = false
+    }
+
+    private static let emptyObject = Array("{}".utf8)
 
     /// One chunk with one choice whose `delta` members `body` writes.
     private func chunk(into out: inout [UInt8], _ body: (inout JSONWriter) -> Void) {
