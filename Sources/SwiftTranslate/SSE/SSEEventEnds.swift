@@ -76,12 +76,16 @@ enum SSEEventEnds {
 
     /// Whether the event `b` has a `data` field (what makes it dispatched, unlike a comment or a
     /// lone `event:`/`id:` line).
+    /// A `data:` line is recognised by its start, before its (long) value is scanned.
     static func hasData(_ b: ArraySlice<UInt8>) -> Bool {
         var i = b.startIndex
         while i < b.endIndex {
-            let e = b[i...].firstIndex { $0 == LF || $0 == CR } ?? b.endIndex
-            let line = b[i..<e]
-            if line.starts(with: "data".utf8) && (line.count == 4 || line[i + 4] == UInt8(ascii: ":")) { return true }
+            let rest = b[i...]
+            if rest.starts(with: "data".utf8) {
+                let k = i + 4
+                if k == b.endIndex || b[k] == UInt8(ascii: ":") || b[k] == LF || b[k] == CR { return true }
+            }
+            guard let e = rest.firstIndex(where: { $0 == LF || $0 == CR }) else { return false }
             i = e + 1
         }
         return false
