@@ -287,7 +287,9 @@ static const char *const fz_requests[6] = {
 
 static inline int fz_format_index(apx_format f) { return f == APX_FORMAT_ANTHROPIC ? 0 : f == APX_FORMAT_OPENAI_CHAT ? 1 : 2; }
 
-/* The exchange of a request from `client` to `upstream` (variant 0 or 1), built once. */
+/* The exchange of a request from `client` to `upstream` (variant 0 or 1), built once. Variant 1
+   is translated with config 1 (model mapping), so a same-format stream restores the client's
+   model name (the parsing passthrough); variant 0 keeps it (raw passthrough). */
 static inline apx_exchange *fz_exchange(apx_format upstream, apx_format client, unsigned variant) {
     static apx_exchange *x[3][3][2];
     int u = fz_format_index(upstream), c = fz_format_index(client);
@@ -296,7 +298,7 @@ static inline apx_exchange *fz_exchange(apx_format upstream, apx_format client, 
         const char *req = fz_requests[c * 2 + variant];
         apx_output o = {0};
         apx_error e;
-        apx_status st = apx_request_translate(fz_translator(0), client, upstream, (const uint8_t *)req, strlen(req),
+        apx_status st = apx_request_translate(fz_translator(variant), client, upstream, (const uint8_t *)req, strlen(req),
                                               &o, &x[u][c][variant], &e);
         if (st != APX_OK) { fprintf(stderr, "fuzz request %d/%u rejected: %s\n", c, variant, e.message); abort(); }
         apx_output_free(&o);

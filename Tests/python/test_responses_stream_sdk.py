@@ -99,7 +99,11 @@ def test_responses_clients_accept_the_stream(path):
         if item.type == "message":
             assert "".join(c.text for c in item.content if c.type == "output_text") == streamed.get(item.id, "")
         if item.type == "function_call":
-            json.loads(item.arguments)  # complete, valid arguments
+            # complete, valid arguments; an upstream input may send none at all (a compatible
+            # server's call without parameters: stream-function-call-empty-arguments), which
+            # the library turns into {} for its clients
+            if item.arguments or not path.endswith("input.sse"):
+                json.loads(item.arguments)
             assert item.call_id and item.id.startswith("fc")
     # ids are stable: every item event names an item announced by output_item.added
     added = {d["output_index"]: d["item"]["id"] for d in data if d["type"] == "response.output_item.added"}

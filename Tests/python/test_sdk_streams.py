@@ -122,6 +122,7 @@ C2A_CASES = {
     "thinking-then-tool": ([("thinking", "Need the weather.", SIG), ("text", "Let me check."),
                             ("tool", "call_w", "get_weather", {"city": "Rome"})], "tool_use", (70, 21, 0)),
     "sse-framing": ([("text", "multi line ✓ 😀")], "end_turn", (3, 2, 0)),
+    "tool-call-no-arguments": ([("tool", "call_T1", "list_files", {})], "tool_use", (30, 7, 0)),
 }
 
 
@@ -190,6 +191,10 @@ A2C_CASES = {
     "no-message-stop": ("Cut", None, [], "stop", None),
     "ping-only-keepalive": ("x", None, [], "stop", None),
     "stop-sequence": ("Count: 1 2", None, [], "stop", (25, 5, 0)),
+    "redacted-thinking-and-signature": ("Done.", ("reasoning_content", 'Check "it".'), [], "stop", None),
+    "tool-use-empty-input": (None, None, [("toolu_01A", "list_files", {})], "tool_calls", (30, 12, 0)),
+    "tool-use-input-in-start": (None, None, [("toolu_01B", "get_weather", {"city": "Oslo", "units": ["metric"]}),
+                                            ("toolu_01C", "get_time", {})], "tool_calls", None),
 }
 
 
@@ -211,6 +216,9 @@ def test_openai_sdk_assembles_translated_anthropic_stream(case):
     else:
         field, text = reasoning
         assert extra.get(field) == text
+        # the thinking block's reasoning_details entry (text and signature), as in the one-shot response
+        details = [d for d in extra.get("reasoning_details") or [] if d.get("type") == "reasoning.text"]
+        assert details and "".join(d["text"] for d in details) == text and all(d.get("signature") for d in details)
     if exchange is not None:
         assert completion.model == exchange.client_model
         if usage is None:

@@ -17,6 +17,8 @@ struct PassthroughPipe: StreamPipe {
     private var parser: SSEParser
     /// Raw mode: the incomplete event after the last event end sent.
     private var held: [UInt8] = []
+    /// Raw mode: the last two bytes sent (what `held` follows).
+    private var sentTail = SSEEventEnds.Before.streamStart
     private var firstEvent: [UInt8]? = nil
     private var lastEvent: [UInt8] = []
     /// Past this an incomplete event is sent as it is (an upstream that never ends its event).
@@ -57,7 +59,7 @@ struct PassthroughPipe: StreamPipe {
             // without a data event it is a comment or bytes that are not SSE: dropped
             if let p = Self.parse(tail) {
                 try Self.checkWhole(p)
-                if !SSEEventEnds.isEnd(tail[...], tail.endIndex) { // complete the last event
+                if !SSEEventEnds.isEnd(tail[...], tail.endIndex, before: sentTail) { // complete the last event
                     switch tail.last {
                     case Self.LF: tail.append(Self.LF)
                     case Self.CR: tail.append(contentsOf: [Self.CR, Self.LF])
@@ -112,7 +114,7 @@ struct PassthroughPipe: StreamPipe {
     /// Sends everything up to the last event end of `held + bytes`; keeps the rest.
     private mutating func forwardRaw(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         if held.isEmpty {
-            guard let end = SSEEventEnds.last(in: bytes, notBefore: bytes.startIndex) else {
+            guard let end = SSEEventEnds.last(in: bytes, notBefore: bytes.startIndex, before: sentTail) else {
                 held.append(contentsOf: bytes)
                 return spillIfTooLong(into: &out)
             }
@@ -122,7 +124,7 @@ struct PassthroughPipe: StreamPipe {
         }
         let searchFrom = max(held.count - 3, 0)
         held.append(contentsOf: bytes)
-        guard let end = SSEEventEnds.last(in: held[...], notBefore: searchFrom) else { return spillIfTooLong(into: &out) }
+        guard let end = SSEEventEnds.last(in: held[...], notBefore: searchFrom, before: sentTail) else { return spillIfTooLong(into: &out) }
         send(held[..<end], into: &out)
         held.removeFirst(end)
     }
@@ -130,19 +132,27 @@ struct PassthroughPipe: StreamPipe {
     private mutating func spillIfTooLong(into out: inout [UInt8]) {
         guard held.count > Self.maxHeld else { return }
         out.append(contentsOf: held)
+        sentTail = sentTail.after(held[...])
         held = []
     }
 
-    /// `events` is whole events: sent, and its first and last data events remembered.
+    /// `events` is whole events: sent, and its first and last data events remembered (comments,
+    /// blank lines and events without data are skipped, wherever the chunks were split).
     private mutating func send(_ events: ArraySlice<UInt8>, into out: inout [UInt8]) {
         out.append(contentsOf: events)
-        if firstEvent == nil, let end = SSEEventEnds.first(in: events) { firstEvent = Array(events[..<end]) }
+        let before = sentTail
+        sentTail = before.after(events)
+        var start = events.startIndex
+        while firstEvent == nil, let end = SSEEventEnds.first(in: events, from: start, before: before) {
+            if SSEEventEnds.hasData(events[start..<end]) { firstEvent = Array(events[start..<end]) }
+            start = end
+        }
         var stop = events.endIndex
         while stop > events.startIndex {
             var t = stop
             while t > events.startIndex, events[t - 1] == Self.LF || events[t - 1] == Self.CR { t -= 1 }
-            let start = SSEEventEnds.last(in: events[..<t], notBefore: events.startIndex) ?? events.startIndex
-            if start < t, events[start] != UInt8(ascii: ":") {  // not a comment (keep-alive)
+            let start = SSEEventEnds.last(in: events[..<t], notBefore: events.startIndex, before: before) ?? events.startIndex
+            if start < t, SSEEventEnds.hasData(events[start..<t]) {
                 lastEvent = Array(events[start..<stop])
                 return
             }

@@ -14,7 +14,8 @@
 ///   and ends the stream; so does `fail` (apx_stream_fail), when the host gives up on the
 ///   upstream. A stream that stops early is closed well-formed, with a warning.
 /// - Keep-alives are kept: an SSE comment or Anthropic `ping` from the upstream becomes
-///   `event: ping` for Anthropic clients and a `: keep-alive` comment for Chat clients.
+///   `event: ping` for Anthropic clients and a `: keep-alive` comment for Chat clients; one that
+///   arrives before the stream's opening event is dropped (nothing precedes it).
 /// - Chat `created`: the upstream chunk's when it has one, else the time at message start.
 /// - Chat upstream tool calls: the first one streams live, others (interleaved by index) are
 ///   buffered and emitted whole in index order; text that follows tool calls comes after them.

@@ -1,7 +1,10 @@
 /// Neutral events → Anthropic Messages SSE, in the shape the strictest client (Claude Code, the
 /// `anthropic` SDK's `.stream()` helper) accepts: `event:` lines always, `message_start` first,
 /// blocks with increasing indexes from 0, exactly one `message_delta` with the full usage, then
-/// `message_stop`; never `[DONE]`. Keep-alives become `event: ping`.
+/// `message_stop`; never `[DONE]`. Keep-alives become `event: ping`, except before
+/// `message_start` (dropped: the SDK refuses any event before it). A tool_use block that got no
+/// argument text gets an `input_json_delta` of `{}`, so clients that assemble the deltas (Claude
+/// Code) get an object.
 struct AnthropicStreamEncoder: StreamEncoder {
     private enum State { case idle, started, ended }
 
@@ -19,6 +22,8 @@ struct AnthropicStreamEncoder: StreamEncoder {
     private var state = State.idle
     private var index = -1
     private var blockOpen = false
+    /// The open block is a tool_use that has had no input_json_delta yet.
+    private var toolWithoutInput = false
     private var startUsage = NUsage()
     private var warnings: [String] = []
 
@@ -34,7 +39,8 @@ struct AnthropicStreamEncoder: StreamEncoder {
         case .ended: return
         case .idle:
             switch event {
-            case .messageStart, .error, .keepAlive: break
+            case .messageStart, .error: break
+            case .keepAlive: return // never before message_start
             default:
                 warnings.append("stream event before message_start ignored")
                 return
@@ -67,6 +73,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
             if blockOpen { stopBlock(into: &out) }
             index += 1
             blockOpen = true
+            if case .toolCall = kind { toolWithoutInput = true } else { toolWithoutInput = false }
             let i = index
             SSEWriter.event(Name.blockStart, into: &out) { w in
                 w.beginObject()
@@ -90,7 +97,9 @@ struct AnthropicStreamEncoder: StreamEncoder {
         case .textDelta(let t): delta(.text, t, into: &out)
         case .thinkingDelta(let t): delta(.thinking, t, into: &out)
         case .signatureDelta(let t): delta(.signature, t, into: &out)
-        case .argumentsDelta(let t): delta(.arguments, t, into: &out)
+        case .argumentsDelta(let t):
+            toolWithoutInput = false
+            delta(.arguments, t, into: &out)
         case .blockStop:
             if blockOpen { stopBlock(into: &out) }
         case let .messageDelta(stop, stopSequence, usage):
@@ -157,12 +166,18 @@ struct AnthropicStreamEncoder: StreamEncoder {
     }
 
     private mutating func stopBlock(into out: inout [UInt8]) {
+        if toolWithoutInput {
+            toolWithoutInput = false
+            delta(.arguments, JSONText(body: Self.emptyObject[...]), into: &out)
+        }
         let i = index
         SSEWriter.event(Name.blockStop, into: &out) { w in
             w.beginObject(); w.field("type", "content_block_stop"); w.field("index", i); w.endObject()
         }
         blockOpen = false
     }
+
+    private static let emptyObject = Array("{}".utf8)
 
     private func messageDelta(_ stop: NStopReason, _ stopSequence: String?, _ usage: NUsage, into out: inout [UInt8]) {
         SSEWriter.event(Name.messageDelta, into: &out) { w in

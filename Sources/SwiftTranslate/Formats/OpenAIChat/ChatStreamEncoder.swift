@@ -4,7 +4,11 @@
 /// `data: [DONE]`. Every chunk carries the same `id` ("chatcmpl-" + the message id), `created`
 /// and `model` (the client's); their JSON prefix is written once and copied.
 /// Thinking goes to `config.clientReasoningField` (`reasoning_content` by default, "none" drops
-/// it); signatures and redacted thinking cannot be expressed and are dropped with a warning.
+/// it). As in the one-shot response, each thinking block also ends with one chunk carrying its
+/// OpenRouter-style `reasoning_details` entry (the block's text and signature), and a redacted
+/// block becomes a `reasoning.encrypted` entry: a client that keeps them can replay the reasoning.
+/// A tool call whose block brought no argument text gets `"{}"` (its `arguments` always assemble
+/// to JSON). A keep-alive before the first chunk is dropped: nothing precedes the role chunk.
 struct ChatStreamEncoder: StreamEncoder {
     private enum State { case idle, started, ended }
 
@@ -25,10 +29,16 @@ struct ChatStreamEncoder: StreamEncoder {
     private static let argumentsMiddle = Array(#","function":{"arguments":""#.utf8)
     private static let argumentsTail = Array((#""}}]},"finish_reason":null}]}"# + "\n\n").utf8)
     private var inTool = false
+    /// The open tool call has had argument text.
+    private var toolHasArguments = false
     private var inThinking = false
     private var warnings: [String] = []
     private var warnedThinking = false
-    private var warnedSignature = false
+    /// The open thinking block's escaped text and signature (for its `reasoning_details` entry).
+    private var thinkingText: [UInt8] = []
+    private var signature: [UInt8] = []
+    /// `reasoning_details` entries written so far (their `index`).
+    private var detailCount = 0
 
     init(settings: TranslationContext) { self.settings = settings }
 
@@ -41,7 +51,8 @@ struct ChatStreamEncoder: StreamEncoder {
         if state == .ended { return }
         if state == .idle {
             switch event {
-            case .messageStart, .error, .keepAlive: break
+            case .messageStart, .error: break
+            case .keepAlive: return // nothing before the first chunk
             default:
                 warnings.append("stream event before message_start ignored")
                 return
@@ -68,15 +79,22 @@ struct ChatStreamEncoder: StreamEncoder {
                 w.key("content"); w.string("")
             }
         case .blockStart(let kind):
-            inTool = false
-            inThinking = false
+            closeTool(into: &out)
+            closeThinking(into: &out)
             switch kind {
             case .text: break
-            case .thinking: inThinking = true
-            case .redactedThinking:
-                warnings.append("redacted_thinking block dropped (no Chat equivalent)")
+            case .thinking:
+                inThinking = true
+                thinkingText.removeAll(keepingCapacity: true)
+                signature.removeAll(keepingCapacity: true)
+            case .redactedThinking(let data):
+                reasoningDetail(into: &out) { w in
+                    w.field("type", "reasoning.encrypted")
+                    w.field("data", data)
+                }
             case let .toolCall(id, name):
                 inTool = true
+                toolHasArguments = false
                 let k = toolCount
                 toolCount += 1
                 chunk(into: &out) { w in
@@ -101,22 +119,26 @@ struct ChatStreamEncoder: StreamEncoder {
                 if !warnedThinking { warnedThinking = true; warnings.append("thinking dropped (client.reasoning_field is \"none\")") }
                 return
             }
+            if inThinking { thinkingText.append(contentsOf: t.body) }
             out.append(contentsOf: reasoningHead)
             out.append(contentsOf: t.body)
             out.append(contentsOf: Self.deltaTail)
-        case .signatureDelta:
-            if !warnedSignature { warnedSignature = true; warnings.append("thinking signature dropped (no Chat equivalent)") }
+        case .signatureDelta(let t):
+            if inThinking { signature.append(contentsOf: t.body) }
         case .argumentsDelta(let t):
             guard inTool else { return }
+            toolHasArguments = true
             out.append(contentsOf: argumentsHead)
             out.appendDecimal(toolCount - 1)
             out.append(contentsOf: Self.argumentsMiddle)
             out.append(contentsOf: t.body)
             out.append(contentsOf: Self.argumentsTail)
         case .blockStop:
-            inTool = false
-            inThinking = false
+            closeTool(into: &out)
+            closeThinking(into: &out)
         case let .messageDelta(stop, _, usage):
+            closeTool(into: &out)
+            closeThinking(into: &out)
             finishChunk(ChatFinish.encode(stop), into: &out)
             if settings.includeUsage { usageChunk(usage, into: &out) }
         case .messageStop:
@@ -133,9 +155,49 @@ struct ChatStreamEncoder: StreamEncoder {
     mutating func finish(into out: inout [UInt8]) {
         guard state == .started else { return }
         warnings.append("the stream ended without a finish: closed with finish_reason stop")
+        closeTool(into: &out)
+        closeThinking(into: &out)
         finishChunk("stop", into: &out)
         SSEWriter.done(into: &out)
         state = .ended
+    }
+
+    /// Ends the open tool call: one that had no argument text (an Anthropic `input: {}` without
+    /// `input_json_delta`) gets `"{}"`, so its arguments are JSON.
+    private mutating func closeTool(into out: inout [UInt8]) {
+        if inTool && !toolHasArguments { encode(.argumentsDelta(JSONText(body: Self.emptyObject[...])), into: &out) }
+        inTool = false
+    }
+
+    private static let emptyObject = Array("{}".utf8)
+
+    /// Ends the open thinking block: its `reasoning_details` entry (text and signature), as the
+    /// one-shot response writes it.
+    private mutating func closeThinking(into out: inout [UInt8]) {
+        guard inThinking else { return }
+        inThinking = false
+        if thinkingText.isEmpty && signature.isEmpty { return }
+        let text = JSONText(body: thinkingText[...]), sig = JSONText(body: signature[...])
+        reasoningDetail(into: &out) { w in
+            w.field("type", "reasoning.text")
+            w.key("text"); w.string(text)
+            if !sig.isEmpty { w.key("signature"); w.string(sig) }
+        }
+    }
+
+    /// A chunk whose delta holds one `reasoning_details` entry (`fields`, then its format and
+    /// index); nothing when the client's reasoning field is "none".
+    private mutating func reasoningDetail(into out: inout [UInt8], _ fields: (inout JSONWriter) -> Void) {
+        guard settings.config.clientReasoningField != .none else { return }
+        let index = detailCount
+        detailCount += 1
+        chunk(into: &out) { w in
+            w.key("reasoning_details"); w.beginArray(); w.beginObject()
+            fields(&w)
+            w.field("format", ChatReasoningDetails.anthropicFormat)
+            w.field("index", index)
+            w.endObject(); w.endArray()
+        }
     }
 
     /// One chunk with one choice whose `delta` members `body` writes.

@@ -30,10 +30,12 @@ enum ChatUsage {
         w.field("cached_tokens", u.cacheRead)
         if u.cacheWrite > 0 { w.field("cache_write_tokens", u.cacheWrite) }
         w.endObject()
-        w.key("completion_tokens_details")
-        w.beginObject()
-        w.field("reasoning_tokens", u.reasoning ?? 0)
-        w.endObject()
+        if let r = u.reasoning { // only a figure the upstream reported, never a made-up 0
+            w.key("completion_tokens_details")
+            w.beginObject()
+            w.field("reasoning_tokens", r)
+            w.endObject()
+        }
         w.endObject()
     }
 }

@@ -7,7 +7,9 @@
 /// the `{"input": …}` arguments, CustomToolInputStream), and `response.completed` or
 /// `response.incomplete` with the whole
 /// response. Errors become an `error` event and `response.failed`. Every event has `event:`,
-/// `type` and a `sequence_number` counting from 0.
+/// `type` and a `sequence_number` counting from 0. A message item still open when the answer is
+/// cut (`response.incomplete`) says `status: incomplete`, as in the one-shot response. A
+/// keep-alive before `response.created` is dropped (nothing precedes the opening event).
 ///
 /// Anthropic thinking signatures ride in the reasoning item's `encrypted_content` behind
 /// `apx1.a.` (see ResponsesReasoning), so a Responses client replays them intact.
@@ -42,6 +44,8 @@ struct ResponsesStreamEncoder: StreamEncoder {
     /// Every finished item's JSON, comma-separated: the final response's `output`.
     private var output: [UInt8] = []
     private var stop = NStopReason.endTurn
+    /// The status of items closed from now on: "incomplete" once the answer is known to be cut.
+    private var itemStatus = "completed"
     private var usage: NUsage? = nil
     private var warnings: [String] = []
 
@@ -56,7 +60,8 @@ struct ResponsesStreamEncoder: StreamEncoder {
         if state == .ended { return }
         if state == .idle {
             switch event {
-            case .messageStart, .error, .keepAlive: break
+            case .messageStart, .error: break
+            case .keepAlive: return // nothing before response.created
             default:
                 warnings.append("stream event before message_start ignored")
                 return
@@ -107,6 +112,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
         case let .messageDelta(s, _, u):
             stop = s
             usage = u
+            if ResponsesStatus.encode(s).status == "incomplete" { itemStatus = "incomplete" }
             if s == .pauseTurn {
                 warnings.append("pause_turn (a paused server-tool turn) has no Responses form: reported as completed")
             }
@@ -259,7 +265,7 @@ struct ResponsesStreamEncoder: StreamEncoder {
         switch open {
         case .message:
             item.field("type", "message")
-            item.field("status", "completed")
+            item.field("status", itemStatus)
             item.field("role", "assistant")
             item.key("content"); item.bytes.append(UInt8(ascii: "[")); item.bytes.append(contentsOf: parts); item.endArray()
         case .reasoning:

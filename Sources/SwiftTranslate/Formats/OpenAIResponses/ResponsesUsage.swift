@@ -29,10 +29,12 @@ enum ResponsesUsage {
         if u.cacheWrite > 0 { w.field("cache_write_tokens", u.cacheWrite) }
         w.endObject()
         w.field("output_tokens", u.output)
-        w.key("output_tokens_details")
-        w.beginObject()
-        w.field("reasoning_tokens", u.reasoning ?? 0)
-        w.endObject()
+        if let r = u.reasoning { // only a figure the upstream reported, never a made-up 0
+            w.key("output_tokens_details")
+            w.beginObject()
+            w.field("reasoning_tokens", r)
+            w.endObject()
+        }
         w.field("total_tokens", u.input.saturatingAdd(u.output))
         w.endObject()
     }
