@@ -67,6 +67,7 @@ def _anthropic(events):
         body = json.loads(data)
         assert body.get("type") == name, (name, body)
         if name == "ping":
+            assert state != "start", "ping before message_start"
             continue
         assert state != "done", "event after the end: %s" % name
         if name == "error":
