@@ -81,3 +81,15 @@ def test_passthrough_stream_usage_is_metered(proxy, openai_mock):
     assert '"prompt_tokens": 33' in text or '"prompt_tokens":33' in text
     line = request_line(proxy, "gpt-usage-pass")
     assert "tokens_in=33" in line and "tokens_out=3" in line, line
+
+
+def test_a_failed_generation_gets_the_error_status(proxy, responses_mock):
+    # HTTP 200 with a Responses body whose status is "failed": the library turns it into the
+    # client's error body and gives the status to send (apx_output.http_status), not 200.
+    responses_mock.queue(Reply(body={"id": "resp_1", "object": "response", "created_at": 1, "model": "gpt-5-resp",
+                                     "status": "failed", "output": [],
+                                     "error": {"code": "server_error", "message": "the model broke"}}))
+    with pytest.raises(anthropic.APIStatusError) as e:
+        ant(proxy).messages.create(model="claude-on-responses", max_tokens=10, messages=MSG)
+    assert e.value.status_code >= 500
+    assert "the model broke" in str(e.value.body)
