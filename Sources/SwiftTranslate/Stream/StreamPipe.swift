@@ -8,4 +8,6 @@ protocol StreamPipe {
     /// is still buffered (an incomplete event) is dropped.
     mutating func fail(_ error: NError, into out: inout [UInt8])
     mutating func takeWarnings() -> [String]
+    /// What the upstream reported so far: usage and model (apx_stream_usage).
+    var usage: UsageReport { get }
 }

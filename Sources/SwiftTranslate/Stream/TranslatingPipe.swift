@@ -5,9 +5,11 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
     private var encoder: Encoder
     /// Reused between events.
     private var events: [StreamEvent] = []
+    private var meter: StreamUsageMeter
 
-    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int) {
+    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int, upstream: Format) {
         parser = SSEParser(maxEventBytes: maxEventBytes)
+        meter = StreamUsageMeter(format: upstream)
         self.decoder = decoder
         self.encoder = encoder
         events.reserveCapacity(8)
@@ -55,6 +57,7 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
                 }
                 throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
             }
+            meter.observe(event, json: doc.root)
             do {
                 try decoder.consume(event, json: doc.root, into: &events)
             } catch where error.status == .invalid {
@@ -71,6 +74,8 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
         for e in events { encoder.encode(e, into: &out) }
         events.removeAll(keepingCapacity: true)
     }
+
+    var usage: UsageReport { meter.report }
 
     mutating func takeWarnings() -> [String] {
         var w = decoder.takeWarnings()
