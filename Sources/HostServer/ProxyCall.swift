@@ -15,6 +15,10 @@ final class ProxyCall: @unchecked Sendable {
     private let id: String
     private let started = NIODeadline.now()
     private let onFinish: () -> Void
+    /// The config snapshot this request started with (kept to its end across reloads).
+    private let config: ProxyConfig
+    /// The `clients:` entry that called (nil: no clients section, or PROXY_API_KEY).
+    private let client: ProxyConfig.Client?
 
     private var route: Route?
     private var exchange: APXExchange?
@@ -41,8 +45,10 @@ final class ProxyCall: @unchecked Sendable {
     private var secret: [UInt8]?
 
     init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
-         routeLabel: String, onFinish: @escaping () -> Void) {
+         routeLabel: String, config: ProxyConfig, client: ProxyConfig.Client?, onFinish: @escaping () -> Void) {
         self.app = app
+        self.config = config
+        self.client = client
         self.context = context
         self.head = head
         self.clientFormat = clientFormat
@@ -69,7 +75,7 @@ final class ProxyCall: @unchecked Sendable {
         let found = TopLevelModel.find(body)
         let model = found ?? ""
         clientModel = model
-        guard let route = app.routes.route(for: model) else {
+        guard let route = config.routes.route(for: model) else {
             if found == nil {
                 // Not JSON, not an object, or no model: let the library say exactly what is wrong.
                 do {

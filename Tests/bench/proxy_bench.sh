@@ -8,7 +8,8 @@
 # moves when other processes share the cores, and it shows where a 2-core budget goes.
 # PIN=1 (default when taskset exists and there are 2+ CPUs) runs wrk on CPU 0 and nginx on the
 # last CPU in both kinds of run; the proxy is not pinned (it shares both cores with them).
-# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 PIN=1 APXLATE_BIN=...)
+# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 PIN=1 APXLATE_BIN=...
+#        BENCH_FEATURES=0 skips the rows with the production features configured)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${APXLATE_BIN:-$ROOT/build/bin/apxlate}
@@ -126,6 +127,59 @@ for spec in \
   ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
   printf "%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m_cpu" "$p_cpu" "$m50" "$((p50 - m50))" "$((p99 - m99))"
 done
+
+# The same cases through a proxy with every production feature configured but not triggered:
+# clients with limits far above the load, two keys per upstream, a fallback upstream, a reload
+# endpoint and the response cache (streams never use the cache; the JSON rows run with it off,
+# then a last row shows cache hits). Compare with the rows above (same run, same machine).
+if [ "${BENCH_FEATURES:-1}" = 1 ]; then
+  FEAT_PORT=$(free_port); FEAT_CACHE_PORT=$(free_port)
+  feature_config() {  # $1: extra top-level YAML
+    cat <<YAML
+admin: {key_env: BENCH_ADMIN_KEY}
+clients:
+  - {name: bench, key_env: BENCH_CLIENT_KEY, limits: {requests_per_minute: 100000000, tokens_per_minute: 1000000000000, concurrent_streams: 100000}}
+upstreams:
+  json: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: openai-chat, api_keys_env: [BENCH_KEY_A, BENCH_KEY_B]}
+  stream: {base_url: "http://127.0.0.1:$MOCK_PORT/stream/v1", format: openai-chat, api_keys_env: [BENCH_KEY_A, BENCH_KEY_B]}
+  spare: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: anthropic}
+routes:
+  - {match: "bench-json*", upstream: json, model: gpt-bench, fallbacks: [{upstream: spare, model: claude-bench}]}
+  - {match: "bench-stream*", upstream: stream, model: gpt-bench, fallbacks: [{upstream: spare, model: claude-bench}]}
+$1
+YAML
+  }
+  feature_config "" > "$WORK/features.yaml"
+  feature_config "cache: {ttl_seconds: 3600, max_bytes: 100000000}" > "$WORK/features-cache.yaml"
+  export BENCH_ADMIN_KEY=bench-admin-0000 BENCH_CLIENT_KEY=bench-client-0000 BENCH_KEY_A=bench-key-a-0000 BENCH_KEY_B=bench-key-b-0000
+  "$BIN" serve --config "$WORK/features.yaml" --port "$FEAT_PORT" --log-level warning > "$WORK/proxy-features.log" 2>&1 & FEAT_PID=$!; PIDS+=($FEAT_PID)
+  "$BIN" serve --config "$WORK/features-cache.yaml" --port "$FEAT_CACHE_PORT" --log-level warning > "$WORK/proxy-features-cache.log" 2>&1 & FEAT_CACHE_PID=$!; PIDS+=($FEAT_CACHE_PID)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$FEAT_PORT/health" >/dev/null && curl -sf "http://127.0.0.1:$FEAT_CACHE_PORT/health" >/dev/null && break; sleep 0.05; done
+  for f in "$WORK"/*.lua; do
+    case $f in *-key.lua) continue;; esac
+    { cat "$f"; echo 'wrk.headers["x-api-key"] = "bench-client-0000"'; } > "${f%.lua}-key.lua"
+  done
+  echo
+  echo "the same, all production features configured, none triggered (proxy rows above: none configured)"
+  for spec in \
+    "chat→chat json, features|json|/v1/chat/completions|chat-json|$FEAT_PORT|$FEAT_PID" \
+    "chat→chat stream, features+cache|stream|/v1/chat/completions|chat-stream|$FEAT_CACHE_PORT|$FEAT_CACHE_PID" \
+    "anthropic→chat json, features|json|/v1/messages|anthropic-json|$FEAT_PORT|$FEAT_PID" \
+    "anthropic→chat stream, features+cache|stream|/v1/messages|anthropic-stream|$FEAT_CACHE_PORT|$FEAT_CACHE_PID" \
+    "anthropic→chat json, cache hits|json|/v1/messages|anthropic-json|$FEAT_CACHE_PORT|$FEAT_CACHE_PID"; do
+    IFS='|' read -r label kind path lua port pid <<<"$spec"
+    MOCK_URL="http://127.0.0.1:$MOCK_PORT/$kind/v1/chat/completions"
+    PROXY_URL="http://127.0.0.1:$port$path"
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -H 'x-api-key: bench-client-0000' --data-binary @"$WORK/$lua.json" "$PROXY_URL")
+    if [ "$code" != 200 ]; then printf "%-34s %10s\n" "$label" "proxy answers $code"; continue; fi
+    read -r m_rps _ _ m_cpu <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" "$CONNS" "$MOCK_PID")"
+    read -r p_rps _ _ p_cpu <<<"$(best "$PROXY_URL" "$WORK/$lua-key.lua" "$CONNS" "$pid")"
+    read -r _ m50 m99 _ <<<"$(best "$MOCK_URL" "$WORK/$lua.lua" 1 "$MOCK_PID")"
+    read -r _ p50 p99 _ <<<"$(best "$PROXY_URL" "$WORK/$lua-key.lua" 1 "$pid")"
+    ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+    printf "%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m_cpu" "$p_cpu" "$m50" "$((p50 - m50))" "$((p99 - m99))"
+  done
+fi
 
 # Memory per idle stream: open IDLE_STREAMS streams whose upstream sends one event then stays
 # silent, and compare the proxy's RSS before and after.
