@@ -235,6 +235,48 @@ apx_status apx_count_tokens(const apx_translator *translator, apx_format format,
                             const uint8_t *body, size_t body_len,
                             int64_t *tokens, apx_error *error);
 
+/* ---- What a host needs without reading JSON: the model of a request, the usage of an answer -- */
+
+/*
+ * The `model` of a request body in `format`, to choose a route (and so a translator) before
+ * translating. On success `output->data` holds the name's UTF-8 bytes (not NUL-terminated; NULL
+ * when the name is ""), `output->len` its length; release it with apx_output_free. It parses
+ * the whole body, so a body that is not JSON gets the same error as apx_request_translate
+ * (APX_ERR_JSON with the offset); APX_ERR_INVALID when the body is not an object or `model` is
+ * missing or not a string (path "model"); APX_ERR_LIMIT as for apx_request_translate.
+ */
+apx_status apx_request_model(const apx_translator *translator, apx_format format,
+                             const uint8_t *body, size_t body_len,
+                             apx_output *output, apx_error *error);
+
+/*
+ * Token usage and model name as the upstream reported them, for metering and logs. Counts are
+ * the upstream's figures read as a translation reads them (saturated at 2^48); when the upstream
+ * reported a usage object, a count it left out is 0, except reasoning_tokens, which stays -1
+ * unless given. When it reported no usage at all, every count is -1.
+ */
+typedef struct apx_usage {
+    int64_t input_tokens;       /* the whole prompt, cached tokens included: OpenAI's
+                                   prompt_tokens / input_tokens; Anthropic's input_tokens +
+                                   cache_read_input_tokens + cache_creation_input_tokens */
+    int64_t output_tokens;      /* reasoning included */
+    int64_t cache_read_tokens;  /* prompt tokens read from the cache */
+    int64_t cache_write_tokens; /* prompt tokens written to the cache (Anthropic cache_creation) */
+    int64_t reasoning_tokens;   /* the reasoning (thinking) part of output_tokens */
+    char model[256];            /* the model the upstream named in its answer (NUL-terminated
+                                   UTF-8, truncated to fit); "" when it named none */
+} apx_usage;
+
+/*
+ * The usage and model of a one-shot response body in `format` (give the upstream's body and
+ * format, as received: apx_response_translate does not keep them). Parses the body once more;
+ * the caller's `usage` is written on success. Errors: APX_ERR_JSON, APX_ERR_INVALID (not an
+ * object, or a count that is negative or not a number: path set), APX_ERR_LIMIT.
+ */
+apx_status apx_response_usage(const apx_translator *translator, apx_format format,
+                              const uint8_t *body, size_t body_len,
+                              apx_usage *usage, apx_error *error);
+
 /* ---- Streaming ------------------------------------------------------------------------------- */
 
 typedef struct apx_stream apx_stream;
@@ -303,6 +345,19 @@ apx_status apx_stream_feed(apx_stream *stream, const uint8_t *data, size_t data_
  */
 apx_status apx_stream_fail(apx_stream *stream, int32_t http_status,
                            const uint8_t *message, size_t message_len, apx_error *error);
+
+/*
+ * The usage and model the upstream has reported on this stream so far, read from the upstream
+ * events as they are translated (for a same-format passthrough too; only events that can carry
+ * them are parsed): Anthropic `message_start` and `message_delta` (cumulative), the Chat usage
+ * chunk and the first chunk's model, Responses `response.*` events (usage from the closing
+ * `response.completed` / `incomplete` / `failed`). Complete once the stream has ended; counts
+ * are -1 while nothing was reported (an upstream that never reports usage: the Anthropic client
+ * got estimates, see apx_stream_translate's warnings, but these stay -1). Usage is kept after an
+ * error and after apx_stream_fail; apx_stream_reset clears it. `usage` is written on success;
+ * errors: APX_ERR_ARGUMENT (NULL stream or usage). Does not change the stream.
+ */
+apx_status apx_stream_usage(const apx_stream *stream, apx_usage *usage, apx_error *error);
 
 #ifdef __cplusplus
 }

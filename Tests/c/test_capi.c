@@ -542,6 +542,100 @@ static void test_stream_fail(apx_translator *t) {
     apx_stream_free(s);
 }
 
+/* apx_request_model, apx_response_usage, apx_stream_usage: what a host needs without reading JSON. */
+static void check_usage(const apx_usage *u, int64_t in, int64_t out, int64_t cr, int64_t cw, int64_t rs, const char *model) {
+    CHECK(u->input_tokens == in && u->output_tokens == out);
+    CHECK(u->cache_read_tokens == cr && u->cache_write_tokens == cw && u->reasoning_tokens == rs);
+    CHECK(strcmp(u->model, model) == 0);
+}
+
+static void test_usage_and_model(apx_translator *t) {
+    apx_output out = {0};
+    apx_error e;
+    apx_usage u;
+    /* the model of a request */
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S(ANTHROPIC_REQ), &out, &e) == APX_OK);
+    CHECK(out.len == strlen("claude-sonnet-4-5") && memcmp(out.data, "claude-sonnet-4-5", out.len) == 0);
+    apx_output_free(&out);
+    CHECK(apx_request_model(t, APX_FORMAT_OPENAI_CHAT, S("{\"messages\":[],\"model\":\"a\\\"b\"}"), &out, &e) == APX_OK);
+    CHECK(out.len == 3 && memcmp(out.data, "a\"b", 3) == 0);
+    apx_output_free(&out);
+    CHECK(apx_request_model(t, APX_FORMAT_OPENAI_CHAT, S("{\"model\":\"\"}"), &out, &e) == APX_OK && out.len == 0 && out.data == NULL);
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S("{\"model\":\"m\", oops}"), &out, &e) == APX_ERR_JSON && e.offset == 14);
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S("{\"max_tokens\":1}"), &out, &e) == APX_ERR_INVALID && strcmp(e.path, "model") == 0);
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S("{\"model\":5}"), &out, &e) == APX_ERR_INVALID && strstr(e.message, "got a number"));
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S("[\"model\"]"), &out, &e) == APX_ERR_INVALID);
+    CHECK(apx_request_model(t, APX_FORMAT_NONE, S("{\"model\":\"m\"}"), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, S("{\"model\":\"m\"}"), NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_model(NULL, APX_FORMAT_ANTHROPIC, S("{\"model\":\"m\"}"), &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_request_model(t, APX_FORMAT_ANTHROPIC, NULL, 4, &out, &e) == APX_ERR_ARGUMENT);
+    CHECK(out.data == NULL && out.len == 0);
+
+    /* one-shot responses, each format */
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S(CHAT_RESP), &u, &e) == APX_OK);
+    check_usage(&u, 5, 2, 0, 0, -1, "gpt-4o");
+    CHECK(apx_response_usage(t, APX_FORMAT_ANTHROPIC, S("{\"type\":\"message\",\"model\":\"claude-x\",\"content\":[],"
+        "\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":100,\"cache_creation_input_tokens\":5,"
+        "\"output_tokens\":7,\"output_tokens_details\":{\"thinking_tokens\":3}}}"), &u, &e) == APX_OK);
+    check_usage(&u, 115, 7, 100, 5, 3, "claude-x");
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_RESPONSES, S("{\"object\":\"response\",\"model\":\"gpt-5\",\"output\":[],"
+        "\"usage\":{\"input_tokens\":20,\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":9,"
+        "\"output_tokens_details\":{\"reasoning_tokens\":6}}}"), &u, &e) == APX_OK);
+    check_usage(&u, 20, 9, 4, 0, 6, "gpt-5");
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S("{\"choices\":[]}"), &u, &e) == APX_OK);
+    check_usage(&u, -1, -1, -1, -1, -1, "");
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S("{\"model\":\"m\",\"usage\":{\"prompt_tokens\":1e400,"
+        "\"completion_tokens\":99999999999999999999}}"), &u, &e) == APX_OK);
+    check_usage(&u, 281474976710656LL, 281474976710656LL, 0, 0, -1, "m");
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S("{\"usage\":{\"prompt_tokens\":-1}}"), &u, &e) == APX_ERR_INVALID);
+    CHECK(strcmp(e.path, "usage.prompt_tokens") == 0);
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S("{\"usage\""), &u, &e) == APX_ERR_JSON);
+    CHECK(apx_response_usage(t, APX_FORMAT_OPENAI_CHAT, S(CHAT_RESP), NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_response_usage(t, 9, S(CHAT_RESP), &u, &e) == APX_ERR_ARGUMENT);
+
+    /* streams: translated (fed one byte at a time), and a same-format passthrough */
+    apx_stream *s = NULL;
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_ANTHROPIC, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_usage(s, &u, &e) == APX_OK);
+    check_usage(&u, -1, -1, -1, -1, -1, "");
+    for (size_t i = 0; i < sizeof(CHAT_SSE) - 1; i++) {
+        CHECK(apx_stream_feed(s, (const uint8_t *)CHAT_SSE + i, 1, 0, &out, &e) == APX_OK);
+        apx_output_free(&out);
+    }
+    CHECK(apx_stream_feed(s, NULL, 0, 1, &out, &e) == APX_OK);
+    apx_output_free(&out);
+    CHECK(apx_stream_usage(s, &u, &e) == APX_OK);
+    check_usage(&u, 5, 2, 0, 0, -1, "gpt-4o");
+    apx_stream_reset(s);
+    CHECK(apx_stream_usage(s, &u, &e) == APX_OK);
+    check_usage(&u, -1, -1, -1, -1, -1, "");
+    apx_stream_free(s);
+    CHECK(apx_stream_usage(NULL, &u, &e) == APX_ERR_ARGUMENT);
+
+    if (apx_stream_new(t, NULL, APX_FORMAT_OPENAI_CHAT, APX_FORMAT_OPENAI_CHAT, &s, &e) != APX_OK) { CHECK(0); return; }
+    CHECK(apx_stream_usage(s, NULL, &e) == APX_ERR_ARGUMENT);
+    CHECK(apx_stream_feed(s, S(CHAT_SSE), 1, &out, &e) == APX_OK);
+    apx_output_free(&out);
+    CHECK(apx_stream_usage(s, &u, &e) == APX_OK);
+    check_usage(&u, 5, 2, 0, 0, -1, "gpt-4o");
+    apx_stream_free(s);
+
+    /* Anthropic upstream: message_start's input side, message_delta's cumulative figures */
+    static const char ANT_SSE[] =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\","
+        "\"model\":\"claude-x\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":30,\"output_tokens\":1}}}\n\n"
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":8}}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    for (apx_format to = APX_FORMAT_ANTHROPIC; to <= APX_FORMAT_OPENAI_RESPONSES; to++) {
+        if (apx_stream_new(t, NULL, APX_FORMAT_ANTHROPIC, to, &s, &e) != APX_OK) { CHECK(0); return; }
+        CHECK(apx_stream_feed(s, S(ANT_SSE), 1, &out, &e) == APX_OK);
+        apx_output_free(&out);
+        CHECK(apx_stream_usage(s, &u, &e) == APX_OK);
+        check_usage(&u, 40, 8, 30, 0, -1, "claude-x");
+        apx_stream_free(s);
+    }
+}
+
 static void test_threads(apx_translator *t) {
     pthread_t th[4];
     struct worker w[4];
@@ -559,6 +653,7 @@ int main(void) {
         test_streams(t);
         test_hostile_sizes(t);
         test_stream_fail(t);
+        test_usage_and_model(t);
         test_threads(t);
         apx_translator_free(t);
     }

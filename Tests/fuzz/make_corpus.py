@@ -104,10 +104,12 @@ def main():
             for h in hostile(b):
                 out.add("fuzz_request", bytes([p, 4]) + h)
             out.add("fuzz_count_tokens", bytes([FORMATS.index(f) + 1, 0]) + b)
+            out.add("fuzz_usage", bytes([p, 0]) + struct.pack(">I", 1) + b)
         elif kind == "response":
             b = body(d["input"])
             out.add("fuzz_response", bytes([p, 0]) + b)
             out.add("fuzz_response", bytes([p, 4 | 8]) + b)
+            out.add("fuzz_usage", bytes([p, 1]) + struct.pack(">I", 1) + b)
             for h in hostile(b):
                 out.add("fuzz_response", bytes([p, 0]) + h)
         elif kind == "error":
@@ -122,6 +124,7 @@ def main():
             out.add("fuzz_stream", bytes([p, 4 | 64, 200]) + struct.pack(">I", 777) + sse)
             out.add("fuzz_stream_feed", bytes([p, 0]) + struct.pack(">I", 99) + sse)
             out.add("fuzz_stream_feed", bytes([p, 4 | 16 | 32]) + struct.pack(">I", 5) + sse)
+            out.add("fuzz_usage", bytes([p, 2]) + struct.pack(">I", 7) + sse)
             for h in hostile(sse):
                 out.add("fuzz_stream", bytes([p, 0, 200]) + struct.pack(">I", 3) + h)
                 out.add("fuzz_stream_feed", bytes([p, 0]) + struct.pack(">I", 3) + h)

@@ -29,6 +29,8 @@ type Stream struct {
 	buf  []byte
 	call *streamCall
 	err  error
+	// final is the usage when the stream was freed (Usage after Close).
+	final *Usage
 }
 
 // streamCall holds the out-parameters of one library call; it contains no Go pointers, so its
@@ -180,6 +182,9 @@ func (s *Stream) Fail(status int, message string) error {
 
 func (s *Stream) free() error {
 	if s.p != nil {
+		if u, err := s.Usage(); err == nil {
+			s.final = &u
+		}
 		C.apx_stream_free(s.p)
 		s.p = nil
 		runtime.SetFinalizer(s, nil)

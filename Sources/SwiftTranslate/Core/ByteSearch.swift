@@ -16,6 +16,23 @@ enum ByteSearch {
         return false
     }
 
+    /// True when `needle` occurs in `haystack` (bytes, exact).
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        var i = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     @inline(__always) private static func fold(_ b: UInt8, _ on: Bool) -> UInt8 {
         on && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
     }

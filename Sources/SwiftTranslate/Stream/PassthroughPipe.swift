@@ -19,11 +19,13 @@ struct PassthroughPipe: StreamPipe {
     private var held: [UInt8] = []
     private var firstEvent: [UInt8]? = nil
     private var lastEvent: [UInt8] = []
+    private var meter: StreamUsageMeter
     /// Past this an incomplete event is sent as it is (an upstream that never ends its event).
     static let maxHeld = 1 << 20
 
     init(format: Format, settings: StreamSettings, upstreamModel: String?) {
         self.format = format
+        meter = StreamUsageMeter(format: format)
         parser = SSEParser(maxEventBytes: settings.config.maxBodyBytes)
         if let m = settings.clientModel, !m.isEmpty, m != upstreamModel { clientModel = m } else { clientModel = nil }
     }
@@ -107,6 +109,8 @@ struct PassthroughPipe: StreamPipe {
 
     mutating func takeWarnings() -> [String] { [] }
 
+    var usage: UsageReport { meter.report }
+
     // MARK: - raw mode
 
     /// Sends everything up to the last event end of `held + bytes`; keeps the rest.
@@ -136,6 +140,7 @@ struct PassthroughPipe: StreamPipe {
     /// `events` is whole events: sent, and its first and last data events remembered.
     private mutating func send(_ events: ArraySlice<UInt8>, into out: inout [UInt8]) {
         out.append(contentsOf: events)
+        meter.observe(raw: events)
         if firstEvent == nil, let end = SSEEventEnds.first(in: events) { firstEvent = Array(events[..<end]) }
         var stop = events.endIndex
         while stop > events.startIndex {
@@ -161,16 +166,19 @@ struct PassthroughPipe: StreamPipe {
             return
         }
         let start = out.count
-        SSEWriter.event(name: event.name, id: event.id, data: Self.replacingModel(event.data, with: model)[...], into: &out)
+        SSEWriter.event(name: event.name, id: event.id, data: Self.replacingModel(event, with: model, meter: &meter)[...], into: &out)
         if event.data.isEmpty { return }
         if firstEvent == nil { firstEvent = Array(out[start...]) }
         lastEvent = Array(out[start...])
     }
 
-    /// `data` with its model name replaced (unchanged when it has none or is not JSON).
-    static func replacingModel(_ data: [UInt8], with model: String) -> [UInt8] {
+    /// The event's data with its model name replaced (unchanged when it has none or is not
+    /// JSON); the parsed data goes to the usage meter too.
+    static func replacingModel(_ event: SSEEvent, with model: String, meter: inout StreamUsageMeter) -> [UInt8] {
+        let data = event.data
         guard data.first == UInt8(ascii: "{"), let doc = try? JSONDocument.parse(data) else { return data }
         let root = doc.root
+        meter.observe(event, json: root)
         guard let value = root["model"] ?? root["message"]?["model"] ?? root["response"]?["model"], value.isString,
               !value.stringEquals(model) else { return data }
         var w = JSONWriter(capacity: data.count + model.utf8.count)

@@ -29,6 +29,8 @@ protocol StreamPipe {
     /// is still buffered (an incomplete event) is dropped.
     mutating func fail(_ error: NError, into out: inout [UInt8])
     mutating func takeWarnings() -> [String]
+    /// What the upstream reported so far: usage and model (apx_stream_usage).
+    var usage: UsageReport { get }
 }
 
 /// SSE parser → decoder → neutral events → encoder → client bytes.
@@ -38,9 +40,11 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
     private var encoder: Encoder
     /// Reused between events.
     private var events: [StreamEvent] = []
+    private var meter: StreamUsageMeter
 
-    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int) {
+    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int, upstream: Format) {
         parser = SSEParser(maxEventBytes: maxEventBytes)
+        meter = StreamUsageMeter(format: upstream)
         self.decoder = decoder
         self.encoder = encoder
         events.reserveCapacity(8)
@@ -88,6 +92,7 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
                 }
                 throw TranslateError(.stream, "upstream event data at byte \(event.offset) is not JSON: \(error.message)", offset: at)
             }
+            meter.observe(event, json: doc.root)
             do {
                 try decoder.consume(event, json: doc.root, into: &events)
             } catch where error.status == .invalid {
@@ -104,6 +109,8 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPi
         for e in events { encoder.encode(e, into: &out) }
         events.removeAll(keepingCapacity: true)
     }
+
+    var usage: UsageReport { meter.report }
 
     mutating func takeWarnings() -> [String] {
         var w = decoder.takeWarnings()

@@ -38,17 +38,17 @@ public struct StreamTranslator {
         }
         switch (from, to) {
         case (.openaiChat, .anthropic):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         case (.anthropic, .openaiChat):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         case (.openaiResponses, .anthropic):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         case (.openaiResponses, .openaiChat):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         case (.anthropic, .openaiResponses):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         case (.openaiChat, .openaiResponses):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes)
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
         default:
             throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not supported")
         }
@@ -72,6 +72,9 @@ public struct StreamTranslator {
         defer { collectWarnings() }
         pipe.fail(error, into: &out)
     }
+
+    /// The usage and model the upstream reported so far (complete once the stream ended).
+    public var usage: UsageReport { pipe.usage }
 
     /// Every stream warning passes here: each becomes one line without control characters
     /// (LogText), whatever upstream string it quotes.

@@ -26,6 +26,7 @@ from ._translator import (
     Translator,
     build_error,
 )
+from ._usage import Usage
 from .errors import (
     ApxError,
     ArgumentError,
@@ -55,7 +56,7 @@ def abi_version():
 __all__ = [
     "ABI_VERSION", "abi_version", "library_path", "library_version",
     "Translator", "Exchange", "Stream", "Format", "RequestResult", "ErrorResult", "Translated",
-    "build_error",
+    "build_error", "Usage",
     "ApxError", "ArgumentError", "JSONError", "InvalidRequestError", "InvalidDocumentError",
     "UnsupportedError", "ConfigError", "LimitError", "StreamError", "StreamStateError",
     "OutOfMemoryError", "InternalError",

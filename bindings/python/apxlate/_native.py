@@ -139,6 +139,8 @@ def _declare(lib):
     # Added after 0.1.0 (compatible): declared when the library has it.
     if hasattr(lib, "apx_stream_fail"):
         sigs["apx_stream_fail"] = (c.c_int32, [P, c.c_int32, c.c_char_p, c.c_size_t, ERR])
+    from ._usage import declare as _declare_usage
+    _declare_usage(lib, sigs, P, ERR, OUT)
     for name, (restype, argtypes) in sigs.items():
         fn = getattr(lib, name)
         fn.restype = restype

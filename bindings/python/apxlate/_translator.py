@@ -8,6 +8,7 @@ import threading
 
 from . import _native
 from ._native import ApxErrorStruct, ApxInStruct, ApxOutputStruct, ApxOutStruct, lib
+from ._usage import ApxUsageStruct, Usage
 from .errors import ArgumentError, error_for_status
 
 _byref = ctypes.byref
@@ -360,6 +361,40 @@ class Translator:
             raise _exception(status, err)
         return tokens.value
 
+    def request_model(self, body, format):
+        """The `model` a request body in `format` names (to pick a route before translating).
+        Raises JSONError / InvalidDocumentError (no `model`, or not a string) like a translation."""
+        fmt = _format_code(format, "request", False)
+        data = _json_bytes(body, "body")
+        out = ApxOutputStruct()
+        err = ApxErrorStruct()
+        _need("apx_request_model")
+        h = self._handle.acquire()
+        try:
+            status = lib.apx_request_model(h, fmt, data, len(data), _byref(out), _byref(err))
+        finally:
+            self._handle.release()
+        if status:
+            raise _exception(status, err)
+        return bytes(_take_output(out)).decode("utf-8", "replace")
+
+    def response_usage(self, body, format):
+        """The Usage (token counts and model) a response body in `format` reports: give the
+        upstream's body and format, for metering and logs."""
+        fmt = _format_code(format, "response", False)
+        data = _json_bytes(body, "body")
+        u = ApxUsageStruct()
+        err = ApxErrorStruct()
+        _need("apx_response_usage")
+        h = self._handle.acquire()
+        try:
+            status = lib.apx_response_usage(h, fmt, data, len(data), _byref(u), _byref(err))
+        finally:
+            self._handle.release()
+        if status:
+            raise _exception(status, err)
+        return Usage._from_struct(u)
+
     def stream(self, exchange=None, source=None, target=None):
         """A Stream translating upstream SSE (`source`) to client SSE (`target`); with an
         exchange both default to the exchange's. The exchange may be closed afterwards."""
@@ -396,6 +431,11 @@ class Translator:
 
     def __repr__(self):
         return "<apxlate.Translator%s>" % (" closed" if self.closed else "")
+
+
+def _need(name):
+    if not hasattr(lib, name):
+        raise NotImplementedError("this libapxlate has no " + name)
 
 
 def _status_arg(status):
@@ -535,6 +575,19 @@ class Stream:
             if status:
                 raise _exception(status, self._err)
             return self._drain(h, 0)
+
+    @property
+    def usage(self):
+        """The Usage the upstream reported on this stream so far (complete after finish(); counts
+        are None until reported)."""
+        with self._lock:
+            h = self._live()
+            _need("apx_stream_usage")
+            u = ApxUsageStruct()
+            status = lib.apx_stream_usage(h, _byref(u), _byref(self._err))
+            if status:
+                raise _exception(status, self._err)
+            return Usage._from_struct(u)
 
     def translate(self, chunks):
         """Yields the translation of each chunk of an iterable, then that of the end."""

@@ -95,17 +95,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
 
     /// `message_delta.usage` figures are cumulative totals: each present figure replaces ours.
     private mutating func merge(_ u: JSONValue) throws(TranslateError) {
-        if let o = try u.tokenCount("output_tokens", "usage") { usage.output = o }
-        if let d = u["output_tokens_details"], let r = try d.tokenCount("thinking_tokens", "usage.output_tokens_details") { usage.reasoning = r }
-        let read = try u.tokenCount("cache_read_input_tokens", "usage")
-        let write = try u.tokenCount("cache_creation_input_tokens", "usage")
-        if let i = try u.tokenCount("input_tokens", "usage") {
-            usage.input = i.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
-        } else if read != nil || write != nil {
-            usage.input = usage.uncachedInput.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
-        }
-        if let read { usage.cacheRead = read }
-        if let write { usage.cacheWrite = write }
+        try AnthropicUsage.merge(u, into: &usage)
     }
 
     private mutating func blockStart(_ json: JSONValue, _ event: SSEEvent, into out: inout [StreamEvent]) throws(TranslateError) {

@@ -15,6 +15,22 @@ enum AnthropicUsage {
         return n
     }
 
+    /// `message_delta.usage` figures are cumulative totals: each present figure replaces the one
+    /// in `usage` (the input side is rebuilt from the uncached part and the cache figures).
+    static func merge(_ u: JSONValue, into usage: inout NUsage) throws(TranslateError) {
+        if let o = try u.tokenCount("output_tokens", "usage") { usage.output = o }
+        if let d = u["output_tokens_details"], let r = try d.tokenCount("thinking_tokens", "usage.output_tokens_details") { usage.reasoning = r }
+        let read = try u.tokenCount("cache_read_input_tokens", "usage")
+        let write = try u.tokenCount("cache_creation_input_tokens", "usage")
+        if let i = try u.tokenCount("input_tokens", "usage") {
+            usage.input = i.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
+        } else if read != nil || write != nil {
+            usage.input = usage.uncachedInput.saturatingAdd(read ?? usage.cacheRead).saturatingAdd(write ?? usage.cacheWrite)
+        }
+        if let read { usage.cacheRead = read }
+        if let write { usage.cacheWrite = write }
+    }
+
     /// The full usage object (responses, `message_delta`): every figure, cache fields included.
     static func write(_ w: inout JSONWriter, _ u: NUsage) {
         w.beginObject()

@@ -1,0 +1,83 @@
+/// What an upstream reported about a finished response or stream: its token usage (nil when it
+/// reported none) and its model name (nil when it named none). Read by `apx_response_usage` and
+/// `apx_stream_usage`, so that hosts meter and log without scanning bytes.
+public struct UsageReport: Sendable, Equatable {
+    public var usage: NUsage? = nil
+    public var model: String? = nil
+    public init(usage: NUsage? = nil, model: String? = nil) { self.usage = usage; self.model = model }
+}
+
+/// Reads usage and model from upstream documents, one format at a time, with each format's own
+/// usage decoder (AnthropicUsage, ChatUsage, ResponsesUsage): the same figures a translation
+/// reports to the client. Counts saturate at `Counts.maxTokens`.
+enum UsageReader {
+    /// A one-shot response body's `usage` object (top level in all three formats) and `model`.
+    static func response(format: Format, root: JSONValue) throws(TranslateError) -> UsageReport {
+        var report = UsageReport()
+        report.model = root["model"]?.string
+        if let u = root["usage"], u.isObject { report.usage = try usage(format: format, u, path: "usage") }
+        return report
+    }
+
+    static func usage(format: Format, _ u: JSONValue, path: String) throws(TranslateError) -> NUsage {
+        switch format {
+        case .anthropic: return try AnthropicUsage.decode(u, path: path)
+        case .openaiChat: return try ChatUsage.decode(u, path: path)
+        case .openaiResponses: return try ResponsesUsage.decode(u, path: path)
+        }
+    }
+}
+
+/// Follows the usage and model of an upstream stream, event by event (its data already parsed):
+///   Anthropic: `message_start` (message.model, message.usage), then `message_delta` usage
+///              figures, cumulative (each present one replaces the last);
+///   Chat:      the first chunk's `model`; the last `usage` object (the usage chunk);
+///   Responses: `response.model` of any response event; `response.usage` of the closing
+///              `response.completed` / `incomplete` / `failed`.
+/// A value that is not a count is not an error here (the translation reports it): it is left out.
+struct StreamUsageMeter {
+    let format: Format
+    private(set) var report = UsageReport()
+
+    init(format: Format) { self.format = format }
+
+    mutating func observe(_ event: SSEEvent, json root: JSONValue) {
+        guard root.isObject else { return }
+        switch format {
+        case .anthropic:
+            let type = event.name.isEmpty ? root["type"]?.string : event.nameString
+            if type == "message_start", let m = root["message"] {
+                if let name = m["model"]?.string { report.model = name }
+                if let u = m["usage"], u.isObject, let n = try? AnthropicUsage.decode(u, path: "message.usage") { report.usage = n }
+            } else if type == "message_delta", let u = root["usage"], u.isObject {
+                var n = report.usage ?? NUsage()
+                if (try? AnthropicUsage.merge(u, into: &n)) != nil { report.usage = n }
+            }
+        case .openaiChat:
+            if report.model == nil, let name = root["model"]?.string { report.model = name }
+            if let u = root["usage"], u.isObject, let n = try? ChatUsage.decode(u, path: "usage") { report.usage = n }
+        case .openaiResponses:
+            guard let r = root["response"], r.isObject else { return }
+            if let name = r["model"]?.string { report.model = name }
+            if let u = r["usage"], u.isObject, let n = try? ResponsesUsage.decode(u, path: "response.usage") { report.usage = n }
+        }
+    }
+
+    /// Raw passthrough bytes (whole events, not parsed for the client): only events that may
+    /// carry what is still wanted are parsed (a byte search first).
+    mutating func observe(raw events: ArraySlice<UInt8>) {
+        let wantModel = report.model == nil
+        guard ByteSearch.contains(events, StreamUsageMeter.usageKey) || (wantModel && ByteSearch.contains(events, StreamUsageMeter.modelKey)) else { return }
+        var parser = SSEParser()
+        var pos = events.startIndex
+        var parsed: [SSEEvent] = []
+        while let e = try? parser.next(in: events, at: &pos) { parsed.append(e) }
+        parsed += (try? parser.finish()) ?? []
+        for e in parsed where e.kind == .message && e.data.first == UInt8(ascii: "{") {
+            if let doc = try? JSONDocument.parse(e.data) { observe(e, json: doc.root) }
+        }
+    }
+
+    private static let usageKey = Array("\"usage\"".utf8)
+    private static let modelKey = Array("\"model\"".utf8)
+}
