@@ -29,11 +29,14 @@ var package = Package(
             path: "Sources/SwiftTranslate",
             exclude: ["CABI/exports.map"]
         ),
+        /// The proxy's request state machine and policies: pure Swift, no NIO, so that
+        /// `APXLATE_LIB_ONLY=1 swift test` tests it too.
+        .target(name: "ProxyCore", path: "Sources/ProxyCore"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .executableTarget(
             name: "HostServer",
             dependencies: [
-                "CTranslate", "CCurl",
+                "CTranslate", "CCurl", "ProxyCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -51,6 +54,11 @@ var package = Package(
             name: "SwiftTranslateTests",
             dependencies: ["SwiftTranslate"],
             path: "Tests/SwiftTranslateTests"
+        ),
+        .testTarget(
+            name: "ProxyCoreTests",
+            dependencies: ["ProxyCore"],
+            path: "Tests/ProxyCoreTests"
         ),
     ]
 )

@@ -65,6 +65,25 @@ struct APXResult {
     }
 }
 
+/// Token counts (nil where the upstream did not say) and model an upstream reported (apx_usage).
+struct APXUsage: Equatable {
+    var input: Int64?
+    var output: Int64?
+    var cacheRead: Int64?
+    var cacheWrite: Int64?
+    var reasoning: Int64?
+    var model: String
+
+    init(_ u: apx_usage) {
+        var u = u
+        func known(_ n: Int64) -> Int64? { n < 0 ? nil : n }
+        input = known(u.input_tokens); output = known(u.output_tokens)
+        cacheRead = known(u.cache_read_tokens); cacheWrite = known(u.cache_write_tokens)
+        reasoning = known(u.reasoning_tokens)
+        model = withUnsafeBytes(of: &u.model) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
+
 /// An immutable translator (shareable across threads).
 final class APXTranslator: @unchecked Sendable {
     let handle: OpaquePointer
@@ -136,6 +155,24 @@ final class APXTranslator: @unchecked Sendable {
         return n
     }
 
+    /// The `model` of a request body (apx_request_model): the route is chosen before translating.
+    func requestModel(format: WireFormat, body: UnsafeRawBufferPointer) throws(APXError) -> String {
+        var out = apx_output()
+        var err = apx_error()
+        let st = apx_request_model(handle, format.rawValue, body.baseAddress?.assumingMemoryBound(to: UInt8.self), body.count, &out, &err)
+        guard st == APX_OK else { throw APXError(err) }
+        return String(decoding: APXResult.take(&out).body, as: UTF8.self)
+    }
+
+    /// The usage and model an upstream response body in `format` reports (apx_response_usage).
+    func responseUsage(format: WireFormat, body: [UInt8]) throws(APXError) -> APXUsage {
+        var u = apx_usage()
+        var err = apx_error()
+        let st = body.withUnsafeBufferPointer { apx_response_usage(handle, format.rawValue, $0.baseAddress, $0.count, &u, &err) }
+        guard st == APX_OK else { throw APXError(err) }
+        return APXUsage(u)
+    }
+
     /// An error body of the proxy's own (400/401/413/502/504...) in `format`.
     static func buildError(format: WireFormat, status: Int, message: String) -> APXResult {
         var out = apx_output()
@@ -205,6 +242,14 @@ final class APXStream {
         var m = message
         var err = apx_error()
         _ = m.withUTF8 { apx_stream_fail(handle, Int32(clamping: status), $0.baseAddress, $0.count, &err) }
+    }
+
+    /// The usage and model the upstream reported on this stream so far (apx_stream_usage).
+    var usage: APXUsage? {
+        var u = apx_usage()
+        var err = apx_error()
+        guard apx_stream_usage(handle, &u, &err) == APX_OK else { return nil }
+        return APXUsage(u)
     }
 
     /// Warnings produced since the last call (the stream API reports them through apx_stream_feed).

@@ -45,7 +45,7 @@ enum LocalEndpoints {
 
     /// POST /v1/messages/count_tokens: the library's local estimate, `{"input_tokens": N}`.
     static func countTokens(_ app: ProxyApp, body: [UInt8]) -> Answer {
-        let model = body.withUnsafeBytes { TopLevelModel.find($0) } ?? ""
+        let model = body.withUnsafeBytes { try? app.plainTranslator.requestModel(format: .anthropic, body: $0) } ?? ""
         let translator = app.routes.route(for: model)?.translator ?? app.plainTranslator
         do {
             let n = try translator.countTokens(format: .anthropic, body: body)

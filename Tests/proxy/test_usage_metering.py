@@ -1,0 +1,69 @@
+"""Metering and the request log line read the usage and model the library reports
+(apx_response_usage, apx_stream_usage) and route by the model the library reads
+(apx_request_model): the host scans no JSON."""
+
+import json
+import urllib.error
+import urllib.request
+
+import anthropic
+import pytest
+
+from mock_upstreams import Reply, chat_completion, chat_stream_events
+
+MSG = [{"role": "user", "content": "hi"}]
+
+
+def ant(proxy):
+    return anthropic.Anthropic(base_url=proxy.url, api_key="client-key", max_retries=0)
+
+
+def request_line(proxy, model):
+    lines = [l for l in proxy.logs().splitlines() if f"model={model}" in l and "latency_ms=" in l]
+    assert lines, proxy.logs()[-2000:]
+    return lines[-1]
+
+
+def cached_usage(body):
+    body["usage"]["prompt_tokens_details"] = {"cached_tokens": 40}
+    return body
+
+
+def test_tokens_in_counts_the_whole_prompt_for_an_anthropic_client(proxy, openai_mock):
+    # The Anthropic client sees input_tokens 10 + cache_read_input_tokens 40; the metric and the
+    # log count the whole prompt (50), as for an OpenAI client.
+    openai_mock.queue(Reply(body=cached_usage(chat_completion(prompt_tokens=50, completion_tokens=5))))
+    msg = ant(proxy).messages.create(model="claude-sonnet-usage", max_tokens=10, messages=MSG)
+    assert msg.usage.input_tokens == 10 and msg.usage.cache_read_input_tokens == 40
+    line = request_line(proxy, "claude-sonnet-usage")
+    assert "tokens_in=50" in line and "tokens_out=5" in line, line
+
+
+def test_stream_usage_comes_from_the_upstream_events(proxy, openai_mock):
+    events = chat_stream_events(prompt_tokens=50, completion_tokens=6)
+    name, data = events[-2]
+    chunk = json.loads(data)
+    chunk["usage"]["prompt_tokens_details"] = {"cached_tokens": 40}
+    events[-2] = (name, json.dumps(chunk))
+    openai_mock.queue(Reply(events=events))
+    with ant(proxy).messages.stream(model="claude-sonnet-usage-stream", max_tokens=10, messages=MSG) as s:
+        final = s.get_final_message()
+    assert final.usage.input_tokens == 10 and final.usage.output_tokens == 6
+    line = request_line(proxy, "claude-sonnet-usage-stream")
+    assert "tokens_in=50" in line and "tokens_out=6" in line and "stream=true" in line, line
+
+
+@pytest.mark.parametrize("body,where", [
+    (b'{"max_tokens": 5, "messages": []}', "at model"),
+    (b'{"model": 7, "max_tokens": 5, "messages": []}', "at model"),
+    (b'{"model": "claude-x", "max_tokens": 5,', "offset 38"),
+])
+def test_a_body_without_a_usable_model_gets_the_library_error(proxy, body, where):
+    req = urllib.request.Request(proxy.url + "/v1/messages", data=body,
+                                 headers={"content-type": "application/json", "x-api-key": "k"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=10)
+    assert e.value.code == 400
+    err = json.loads(e.value.read())
+    assert err["type"] == "error" and err["error"]["type"] == "invalid_request_error"
+    assert err["error"]["message"].startswith("invalid request: ") and where in err["error"]["message"], err
