@@ -121,6 +121,9 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "apxlate")
 
+        // Off loopback a client key is needed: PROXY_API_KEY, or `clients:` in the config file.
+        let keyMissingOffLoopback = settings.proxyAPIKey == nil && !allowUnauthenticated && !Self.isLoopback(settings.host)
+        let refusal = "apxlate: refusing to listen on \(settings.host) without a client key: set \(proxyKeyEnv) (or `clients:` in the config) or pass --allow-unauthenticated"
         let snapshot: ProxyConfig
         var loader: (() throws(ConfigError) -> ProxyConfig)?
         do {
@@ -138,11 +141,12 @@ struct ServeCommand: ParsableCommand {
                 snapshot = ProxyConfig(routes: routes, proxyAPIKey: settings.proxyAPIKey)
             }
         } catch {
-            FileIO.warn("apxlate: \(error)")
+            // Off loopback without a key, that refusal comes first (the file may not even exist).
+            FileIO.warn(keyMissingOffLoopback ? refusal : "apxlate: \(error)")
             throw ExitCode(2)
         }
-        guard snapshot.requiresKey || allowUnauthenticated || Self.isLoopback(settings.host) else {
-            FileIO.warn("apxlate: refusing to listen on \(settings.host) without a client key: set \(proxyKeyEnv) or pass --allow-unauthenticated")
+        guard snapshot.requiresKey || !keyMissingOffLoopback else {
+            FileIO.warn(refusal)
             throw ExitCode(2)
         }
 

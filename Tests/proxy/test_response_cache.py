@@ -2,6 +2,7 @@
 (same client key, route and translated upstream body) within the TTL is answered from memory
 with `x-apxlate-cache: hit` and never reaches the upstream; streams and errors are not cached."""
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -84,8 +85,13 @@ def test_ttl_expires(make_proxy, openai_mock):
 
 
 def test_max_bytes_evicts_least_recently_used(make_proxy, openai_mock):
-    # each entry costs its key (~the translated body) and its answer: ~1 KB; 2.5 KB holds two
-    p = make_proxy(cfg(openai_mock, max_bytes=2500)).wait_ready()
+    # what one entry costs (its key, the translated body, and its answer), then room for two
+    probe = make_proxy(cfg(openai_mock)).wait_ready()
+    call(probe, content="a")
+    m = urllib.request.urlopen(probe.url + "/metrics").read().decode()
+    cost = int(re.search(r"^apxlate_cache_bytes (\d+)$", m, re.M).group(1))
+    assert 300 < cost < 5000, cost
+    p = make_proxy(cfg(openai_mock, max_bytes=int(cost * 2.5))).wait_ready()
     for c in ("a", "b"):
         call(p, content=c)
     assert call(p, content="a")[1].get("x-apxlate-cache") == "hit"   # a is now the most recent
