@@ -27,8 +27,9 @@ final class ProxyCall: @unchecked Sendable {
     private let client: ProxyConfig.Client?
     /// The upstream, translator and key in use, and what comes next when they fail.
     private var choice: UpstreamChoice?
-    /// The client's body, kept only when the route has fallbacks (translated again for them).
-    private var clientBody: [UInt8]?
+    /// The client's body, kept (not copied) only when the route has fallbacks (translated
+    /// again for them).
+    private var clientBody: ByteBuffer?
     /// Set when the answer may go to the response cache.
     private var cacheKey: ResponseCache.Key?
     /// A concurrent_streams slot of the client is held until the end.
@@ -75,10 +76,10 @@ final class ProxyCall: @unchecked Sendable {
     // MARK: start
 
     func start(body buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { start(body: $0) }
+        buffer.withUnsafeReadableBytes { start(body: $0, buffer: buffer) }
     }
 
-    private func start(body: UnsafeRawBufferPointer) {
+    private func start(body: UnsafeRawBufferPointer, buffer: ByteBuffer) {
         let route: Route
         switch RequestRouting.route(body: body, format: clientFormat, app: app, routes: config.routes) {
         case .refused(let status, let message, let model):
@@ -98,7 +99,7 @@ final class ProxyCall: @unchecked Sendable {
         }
         for from in moved { app.featureMetrics.fellBack(from: from, to: choice.upstream.name, reason: "no_usable_key") }
         self.choice = choice
-        if !route.fallbacks.isEmpty { clientBody = Array(body) }
+        if !route.fallbacks.isEmpty { clientBody = buffer }
         if let refusal = prepare(choice, body: body) { return perform(machine.refuse(status: refusal.status, message: refusal.message)) }
         guard let exchange else { return }
         if exchange.stream, let client, let refusal = app.limiter.admitStream(client: client.name, limits: client.limits) {
@@ -184,8 +185,8 @@ final class ProxyCall: @unchecked Sendable {
             buildRequest(choice, body: body)
             perform(machine.switchUpstream(to: choice.upstream.name, fallback: false))
         case .fallback(let from, let reason):
-            let refusal: (status: Int, message: String)? = clientBody.map { bytes in
-                bytes.withUnsafeBytes { prepare(choice, body: $0) }
+            let refusal: (status: Int, message: String)? = clientBody.map { buffer in
+                buffer.withUnsafeReadableBytes { prepare(choice, body: $0) }
             } ?? (500, "no body kept for the fallback")
             guard refusal == nil else {
                 app.logger.warning("fallback skipped", metadata: ["id": .string(id), "to": .string(choice.upstream.name),
