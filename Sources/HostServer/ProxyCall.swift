@@ -140,19 +140,21 @@ final class ProxyCall: @unchecked Sendable {
         } catch {
             return (error.isClientError ? 400 : 500, "invalid request: " + error.description)
         }
-        self.exchange = exchange
-        stream = nil
+        var newStream: APXStream?
         if exchange.stream {
             do {
-                stream = try APXStream(translator: choice.translator, exchange: exchange)
+                newStream = try APXStream(translator: choice.translator, exchange: exchange)
             } catch {
                 if upstream.format != clientFormat {
                     return (error.code == APX_ERR_UNSUPPORTED ? 501 : 500,
                             "cannot stream \(upstream.format.name) to \(clientFormat.name): " + error.description)
                 }
-                stream = nil  // same format: forward the upstream's bytes as they are
+                newStream = nil  // same format: forward the upstream's bytes as they are
             }
         }
+        // Only now, all checks passed: a refused fallback leaves the current exchange as it was.
+        self.exchange = exchange
+        stream = newStream
         buildRequest(choice, body: translated)
         return nil
     }
