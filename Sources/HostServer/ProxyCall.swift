@@ -50,10 +50,8 @@ final class ProxyCall: @unchecked Sendable {
     /// `lastActivity` (a clock read, not a schedule/cancel pair per event).
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.now()
-    /// The key sent upstream, to scrub from anything the upstream echoes back in an error.
-    private var upstreamKey: String?
-    /// Its bytes, when long enough to be worth masking (short ones would mask ordinary text).
-    private var secret: [UInt8]?
+    /// The key sent upstream, scrubbed from anything the upstream echoes back.
+    private var mask = UpstreamKeyMask(key: nil)
 
     init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
          routeLabel: String, config: ProxyConfig, client: ProxyConfig.Client?, onFinish: @escaping () -> Void) {
@@ -163,8 +161,7 @@ final class ProxyCall: @unchecked Sendable {
     private func buildRequest(_ choice: UpstreamChoice, body: UpstreamBody) {
         let builder = UpstreamRequestBuilder(upstream: choice.upstream, clientFormat: clientFormat, settings: app.settings)
         let key = choice.key(clientKey: ClientAuth.presentedKey(head.headers))
-        upstreamKey = key
-        secret = key.flatMap { $0.utf8.count >= 8 ? Array($0.utf8) : nil }
+        mask = UpstreamKeyMask(key: key)
         upstreamRequest = builder.request(body: body, stream: exchange?.stream ?? false, key: key, clientHeaders: head.headers)
     }
 
@@ -326,7 +323,7 @@ final class ProxyCall: @unchecked Sendable {
         } else {
             out.writeBytes(bytes)
         }
-        redact(&out)
+        mask.apply(&out)
         if out.readableBytes > 0 {
             // Flushed once per batch of upstream events (handle(_ events:)) or by finish().
             context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
@@ -349,7 +346,7 @@ final class ProxyCall: @unchecked Sendable {
             // A 200 carrying a failed generation (Responses `status: "failed"`) has the
             // client's error status in result.status.
             let status = result.status != 0 ? result.status : 200
-            let body = redact(result.body)
+            let body = mask.apply(result.body)
             if status == 200, let cacheKey, let cache = config.responseCache {
                 cache.put(cacheKey, body: body)
                 app.featureMetrics.cacheEvent("store", bytes: cache.storedBytes)
@@ -366,7 +363,7 @@ final class ProxyCall: @unchecked Sendable {
         do {
             let result = try choice.translator.translateError(exchange: exchange, status: status, body: buffered)
             let code = result.status >= 400 ? result.status : status
-            respond(status: code, contentType: "application/json", body: redact(result.body))
+            respond(status: code, contentType: "application/json", body: mask.apply(result.body))
         } catch {
             failLocal(status >= 500 ? status : 502, "upstream error \(status)")
         }
@@ -399,7 +396,7 @@ final class ProxyCall: @unchecked Sendable {
 
     /// The library writes the client format's failure ending (after what is still pending).
     private func writeStreamFailure(status: Int, message: String) {
-        let text = redact(message)
+        let text = mask.apply(message)
         app.logger.warning("stream failed", metadata: ["id": .string(id), "error": .string(text)])
         var out = context.channel.allocator.buffer(capacity: 1024)
         if let stream {
@@ -408,7 +405,7 @@ final class ProxyCall: @unchecked Sendable {
                 app.logger.error("stream failure ending not written", metadata: ["id": .string(id), "error": .string(error.description)])
             }
         }
-        redact(&out)
+        mask.apply(&out)
         if out.readableBytes > 0 {
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(out))), promise: nil)
         }
@@ -416,28 +413,8 @@ final class ProxyCall: @unchecked Sendable {
     }
 
     private func failLocal(_ status: Int, _ message: String) {
-        let result = APXTranslator.buildError(format: clientFormat, status: status, message: redact(message))
+        let result = APXTranslator.buildError(format: clientFormat, status: status, message: mask.apply(message))
         respond(status: status, contentType: "application/json", body: result.body)
-    }
-
-    // MARK: redaction (the upstream key never reaches the client, however it is spelled)
-
-    private func redact(_ body: [UInt8]) -> [UInt8] {
-        guard let secret else { return body }
-        return Redact.replacing(secret, in: body)
-    }
-
-    private func redact(_ text: String) -> String {
-        guard secret != nil else { return text }
-        return Redact.replacing(upstreamKey, in: text)
-    }
-
-    /// Client-bound bytes: the translator emits whole events, so a key cannot straddle two calls.
-    private func redact(_ buffer: inout ByteBuffer) {
-        guard let secret, buffer.readableBytes >= secret.count else { return }
-        guard let masked = buffer.withUnsafeReadableBytes({ Redact.redacted(secret, in: $0) }) else { return }
-        buffer.clear()
-        buffer.writeBytes(masked)
     }
 
     private func respond(status: Int, contentType: String, body: [UInt8], extraHeaders: [(String, String)] = []) {

@@ -47,6 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     EXPECT_ARG(apx_stream_new(t, NULL, 1, 2, NULL, &e));
     EXPECT_ARG(apx_stream_translate(NULL, NULL, NULL, 0, NULL, &e));
     EXPECT_ARG(apx_stream_feed(NULL, p, r.n, 1, &o, &e));
+    apx_usage u;
+    EXPECT_ARG(apx_request_model(NULL, 1, p, r.n, &o, &e));
+    EXPECT_ARG(apx_request_model(t, 1, p, r.n, NULL, &e));
+    if ((a < 1 || a > 3)) EXPECT_ARG(apx_request_model(t, a, p, r.n, &o, &e));
+    EXPECT_ARG(apx_response_usage(NULL, 1, p, r.n, &u, &e));
+    EXPECT_ARG(apx_response_usage(t, 1, p, r.n, NULL, &e));
+    if (r.n) EXPECT_ARG(apx_response_usage(t, 1, NULL, r.n, &u, &e));
+    EXPECT_ARG(apx_stream_usage(NULL, &u, &e));
     if ((a < 1 || a > 3) && a != 0) EXPECT_ARG(apx_stream_new(t, NULL, a, 2, &s2, &e));
     /* Status without an apx_error. */
     FUZZ_CHECK(apx_stream_feed(NULL, p, r.n, 1, &o, NULL) == APX_ERR_ARGUMENT, "no error struct");

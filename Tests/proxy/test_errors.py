@@ -109,6 +109,11 @@ def test_upstream_timeout_is_504(make_proxy, anthropic_mock, openai_mock):
     with pytest.raises(anthropic.APIStatusError) as e:
         ant(p).messages.create(model="pass-anthropic", max_tokens=10, messages=MSG)
     assert e.value.status_code == 504
+    # The mock writes its late answer into the closed connection at 2 s: wait for it here, or
+    # that disconnect is counted in a later test (test_client_disconnect_aborts_upstream).
+    deadline = time.time() + 5
+    while anthropic_mock.disconnects == 0 and time.time() < deadline:
+        time.sleep(0.05)
 
 
 def test_failure_mid_stream_is_an_error_event(proxy, anthropic_mock):

@@ -67,3 +67,17 @@ def test_a_body_without_a_usable_model_gets_the_library_error(proxy, body, where
     err = json.loads(e.value.read())
     assert err["type"] == "error" and err["error"]["type"] == "invalid_request_error"
     assert err["error"]["message"].startswith("invalid request: ") and where in err["error"]["message"], err
+
+
+def test_passthrough_stream_usage_is_metered(proxy, openai_mock):
+    # Same format on both sides: the bytes pass as they are; the library still reads the usage
+    # chunk for the log line.
+    openai_mock.queue(Reply(events=chat_stream_events(prompt_tokens=33, completion_tokens=3)))
+    body = json.dumps({"model": "gpt-usage-pass", "stream": True, "stream_options": {"include_usage": True},
+                       "messages": MSG}).encode()
+    req = urllib.request.Request(proxy.url + "/v1/chat/completions", data=body,
+                                 headers={"content-type": "application/json", "authorization": "Bearer k"})
+    text = urllib.request.urlopen(req, timeout=10).read().decode()
+    assert '"prompt_tokens": 33' in text or '"prompt_tokens":33' in text
+    line = request_line(proxy, "gpt-usage-pass")
+    assert "tokens_in=33" in line and "tokens_out=3" in line, line

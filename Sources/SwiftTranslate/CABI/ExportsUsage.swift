@@ -17,27 +17,34 @@ extension CBuffers {
     }
 }
 
+/// The checks every "translator, format, body" export starts with, in the usual order (NULL
+/// translator, the out-parameter (`nullOut` names it when it is NULL), an unknown format, the size limit before the copy, an
+/// unreadable body); then `run` with the copied body. Returns the status.
+private func withBody(_ t: OpaquePointer?, _ format: Int32, _ body: UnsafePointer<UInt8>?, _ len: Int,
+                      nullOut: String?, _ error: UnsafeMutablePointer<apx_error>?,
+                      _ run: (Translator, Format, [UInt8]) throws(TranslateError) -> Void) -> Int32 {
+    guard let box = Handle.get(t, as: TranslatorBox.self) else { return CBuffers.argument(error, "translator is NULL") }
+    if let nullOut { return CBuffers.argument(error, nullOut + " is NULL") }
+    guard let f = Format(rawValue: format) else { return CBuffers.argument(error, "unknown format") }
+    do {
+        try box.translator.checkBodySize(len) // before the copy
+        guard let bytes = CBuffers.bytes(body, len) else { return CBuffers.argument(error, CBuffers.unreadable("body", len)) }
+        try run(box.translator, f, bytes)
+        return 0
+    } catch let e {
+        return CBuffers.fail(error, e)
+    }
+}
+
 @_cdecl("apx_request_model")
 public func apx_request_model(_ t: OpaquePointer?, _ format: Int32, _ body: UnsafePointer<UInt8>?, _ len: Int,
                               _ output: UnsafeMutablePointer<apx_output>?,
                               _ error: UnsafeMutablePointer<apx_error>?) -> Int32 {
-    guard let box = Handle.get(t, as: TranslatorBox.self) else { return CBuffers.argument(error, "translator is NULL") }
-    guard let output else { return CBuffers.argument(error, "output is NULL") }
-    guard let f = Format(rawValue: format) else { return CBuffers.argument(error, "unknown format") }
-    do {
-        try box.translator.checkBodySize(len) // before the copy
-    } catch let e {
-        return CBuffers.fail(error, e)
-    }
-    guard let bytes = CBuffers.bytes(body, len) else { return CBuffers.argument(error, CBuffers.unreadable("body", len)) }
-    do {
-        let model = try box.translator.requestModel(format: f, body: consume bytes)
-        guard CBuffers.setOutput(output, body: Array(model.utf8), warnings: [], status: 0) else {
-            return CBuffers.fail(error, TranslateError(.nomem, "out of memory"))
+    withBody(t, format, body, len, nullOut: output == nil ? "output" : nil, error) { (translator, f, bytes) throws(TranslateError) in
+        let model = try translator.requestModel(format: f, body: bytes)
+        guard let output, CBuffers.setOutput(output, body: Array(model.utf8), warnings: [], status: 0) else {
+            throw TranslateError(.nomem, "out of memory")
         }
-        return 0
-    } catch let e {
-        return CBuffers.fail(error, e)
     }
 }
 
@@ -45,20 +52,9 @@ public func apx_request_model(_ t: OpaquePointer?, _ format: Int32, _ body: Unsa
 public func apx_response_usage(_ t: OpaquePointer?, _ format: Int32, _ body: UnsafePointer<UInt8>?, _ len: Int,
                                _ usage: UnsafeMutablePointer<apx_usage>?,
                                _ error: UnsafeMutablePointer<apx_error>?) -> Int32 {
-    guard let box = Handle.get(t, as: TranslatorBox.self) else { return CBuffers.argument(error, "translator is NULL") }
-    guard let usage else { return CBuffers.argument(error, "usage is NULL") }
-    guard let f = Format(rawValue: format) else { return CBuffers.argument(error, "unknown format") }
-    do {
-        try box.translator.checkBodySize(len) // before the copy
-    } catch let e {
-        return CBuffers.fail(error, e)
-    }
-    guard let bytes = CBuffers.bytes(body, len) else { return CBuffers.argument(error, CBuffers.unreadable("body", len)) }
-    do {
-        CBuffers.setUsage(usage, try box.translator.responseUsage(format: f, body: consume bytes))
-        return 0
-    } catch let e {
-        return CBuffers.fail(error, e)
+    withBody(t, format, body, len, nullOut: usage == nil ? "usage" : nil, error) { (translator, f, bytes) throws(TranslateError) in
+        let report = try translator.responseUsage(format: f, body: bytes)
+        if let usage { CBuffers.setUsage(usage, report) }
     }
 }
 

@@ -18,19 +18,24 @@ enum ByteSearch {
 
     /// True when `needle` occurs in `haystack` (bytes, exact).
     static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
+        firstIndex(of: needle, in: haystack) != nil
+    }
+
+    /// Where `needle` first occurs in `haystack` (bytes, exact), or nil.
+    static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let first = needle.first else { return haystack.startIndex }
+        guard haystack.count >= needle.count else { return nil }
         let last = haystack.endIndex - needle.count
+        var i = haystack.startIndex
         while i <= last {
             if haystack[i] == first {
                 var j = 1
                 while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
+                if j == needle.count { return i }
             }
             i += 1
         }
-        return false
+        return nil
     }
 
     @inline(__always) private static func fold(_ b: UInt8, _ on: Bool) -> UInt8 {

@@ -64,18 +64,32 @@ struct StreamUsageMeter {
     }
 
     /// Raw passthrough bytes (whole events, not parsed for the client): only events that may
-    /// carry what is still wanted are parsed (a byte search first).
+    /// carry what is still wanted are parsed: a usage object (`"usage":{`, not the
+    /// `"usage":null` many chunks carry), or a model name while none is known.
     mutating func observe(raw events: ArraySlice<UInt8>) {
         let wantModel = report.model == nil
-        guard ByteSearch.contains(events, StreamUsageMeter.usageKey) || (wantModel && ByteSearch.contains(events, StreamUsageMeter.modelKey)) else { return }
+        guard Self.hasUsageObject(events) || (wantModel && ByteSearch.contains(events, Self.modelKey)) else { return }
         var parser = SSEParser()
         var pos = events.startIndex
         var parsed: [SSEEvent] = []
         while let e = try? parser.next(in: events, at: &pos) { parsed.append(e) }
         parsed += (try? parser.finish()) ?? []
         for e in parsed where e.kind == .message && e.data.first == UInt8(ascii: "{") {
+            guard Self.hasUsageObject(e.data[...]) || (report.model == nil && ByteSearch.contains(e.data[...], Self.modelKey)) else { continue }
             if let doc = try? JSONDocument.parse(e.data) { observe(e, json: doc.root) }
         }
+    }
+
+    /// Whether `bytes` hold `"usage"` followed (after blanks and the colon) by an object.
+    static func hasUsageObject(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var from = bytes.startIndex
+        while let hit = ByteSearch.firstIndex(of: usageKey, in: bytes[from...]) {
+            var i = hit + usageKey.count
+            while i < bytes.endIndex, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == UInt8(ascii: ":") { i += 1 }
+            if i < bytes.endIndex, bytes[i] == UInt8(ascii: "{") { return true }
+            from = hit + 1
+        }
+        return false
     }
 
     private static let usageKey = Array("\"usage\"".utf8)
