@@ -137,3 +137,24 @@ def test_concurrent_streams(make_proxy, openai_mock, anthropic_mock):
     # the stream ended: its slot is free again; non-streaming requests never needed one
     status, _, body = call(p, "anthropic", "alice-key-0001", stream=True)
     assert status == 200, body
+
+
+def test_requests_per_minute_responses_client(make_proxy, openai_mock, anthropic_mock):
+    p = make_proxy(cfg(openai_mock, anthropic_mock, "{requests_per_minute: 1}"), env=ENV).wait_ready()
+
+    def responses_call():
+        req = urllib.request.Request(p.url + "/v1/responses", data=json.dumps({"model": "gpt-x", "input": "hi"}).encode(),
+                                     headers={"content-type": "application/json", "authorization": "Bearer alice-key-0001"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    assert responses_call()[0] == 200
+    status, headers, body = responses_call()
+    assert status == 429, body
+    h = lower(headers)
+    assert "requests per minute" in json.loads(body)["error"]["message"]
+    assert h["x-ratelimit-limit-requests"] == "1" and h["x-ratelimit-remaining-requests"] == "0"
+    assert int(h["retry-after"]) >= 1
