@@ -16,6 +16,11 @@ enum ClientAuth {
     static func allowed(_ headers: HTTPHeaders, expected: String?) -> Bool {
         guard let expected else { return true }
         guard let given = presentedKey(headers) else { return false }
+        return equal(given, expected)
+    }
+
+    /// Constant-time comparison of two keys' bytes.
+    static func equal(_ given: String, _ expected: String) -> Bool {
         let a = Array(given.utf8), b = Array(expected.utf8)
         var diff = UInt8(a.count == b.count ? 0 : 1)
         for i in 0..<max(a.count, b.count) {

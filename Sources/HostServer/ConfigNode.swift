@@ -65,6 +65,24 @@ struct ConfigNode {
         return b
     }
 
+    /// A whole number in `range` (a plain YAML integer: a quoted "60" is a string).
+    func int(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard tagName == .int else { throw expected("a whole number") }
+        guard let i = node.int, range.contains(i) else {
+            throw error("expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return i
+    }
+
+    /// A list of non-empty strings (`api_keys_env: [A, B]`); at least one.
+    func stringList() throws(ConfigError) -> [String] {
+        let items = try sequence()
+        guard !items.isEmpty else { throw error("expected at least one name") }
+        var out: [String] = []
+        for item in items { out.append(try item.nonEmptyString()) }
+        return out
+    }
+
     /// The text of any scalar but null (header values: `X-Count: 5` is fine).
     func scalarText() throws(ConfigError) -> String {
         guard case .scalar(let s) = node, tagName != .null else { throw expected("a string") }

@@ -34,6 +34,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var format = WireFormat.openaiChat
     private var body: ByteBuffer?
     private var call: ProxyCall?
+    /// The config snapshot and the client of the request being read or answered (taken on its head).
+    private var config: ProxyConfig?
+    private var client: ProxyConfig.Client?
     private var seq: UInt64 = 0
     /// The current deadline, and the one timer that serves it: the timer is moved only when the
     /// deadline comes earlier; when it fires early it re-arms itself for the rest.
@@ -87,8 +90,16 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             let path = HTTPConnectionHandler.path(h.uri)
             format = HTTPConnectionHandler.proxied[path] ?? (ClientAuth.looksAnthropic(h.headers) ? .anthropic : .openaiChat)
             // Decided on the head, before any body byte is read or held.
-            if path != "/health", !ClientAuth.allowed(h.headers, expected: app.settings.proxyAPIKey) {
-                return refuse(401, "invalid or missing API key for this proxy (x-api-key or Authorization: Bearer)")
+            let config = app.config
+            self.config = config
+            client = nil
+            if path == "/admin/reload", config.adminKey != nil {
+                if !config.isAdmin(h.headers) { return refuse(401, "invalid or missing admin key (admin.key_env)") }
+            } else if path != "/health" {
+                switch config.admit(h.headers) {
+                case .denied: return refuse(401, "invalid or missing API key for this proxy (x-api-key or Authorization: Bearer)")
+                case .allowed(let c): client = c
+                }
             }
             if let cl = h.headers.first(name: "content-length").flatMap(Int.init), cl > app.settings.maxBodyBytes {
                 return refuse(413, "request body is larger than \(app.settings.maxBodyBytes) bytes")
@@ -143,7 +154,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The metrics label of a path: the path when the proxy serves it, else "other" (clients
     /// choose paths, and must not grow the metrics with them).
     private static func routeLabel(_ path: String) -> String {
-        proxied[path] != nil || path == "/v1/models" || path == "/metrics" || path == "/health" ? path : "other"
+        proxied[path] != nil || path == "/v1/models" || path == "/metrics" || path == "/health" || path == "/admin/reload" ? path : "other"
     }
 
     private static func path(_ uri: String) -> String {
@@ -159,9 +170,20 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case (.GET, "/metrics"): return answer(context, head, LocalEndpoints.metrics(app), route: path)
         case (.GET, "/v1/models"): return answer(context, head, LocalEndpoints.models(app, anthropic: anthropicClient), route: path)
         case (.POST, "/v1/messages/count_tokens"): return answer(context, head, LocalEndpoints.countTokens(app, body: Array(body.readableBytesView)), route: path)
+        case (.POST, "/admin/reload") where config?.adminKey != nil:
+            let failure = app.reload(trigger: "POST /admin/reload")
+            let answer = failure.map { LocalEndpoints.error(format, 422, "config reload refused, the running config stays: \($0)") }
+                ?? LocalEndpoints.Answer(status: 200, body: Array("{\"status\":\"reloaded\"}".utf8))
+            return self.answer(context, head, answer, route: path)
         case (.POST, "/v1/messages"), (.POST, "/v1/chat/completions"), (.POST, "/v1/responses"):
+            let config = self.config ?? app.config
+            if let client, let refusal = app.limiter.admitRequest(client: client.name, limits: client.limits) {
+                app.featureMetrics.limited(client: client.name, limit: refusal.limit)
+                return answer(context, head, RateLimitAnswer.answer(refusal, format: format), route: path)
+            }
             let mine = seq
-            let c = ProxyCall(app: app, context: context, head: head, clientFormat: format, routeLabel: path) { [weak self] in
+            let c = ProxyCall(app: app, context: context, head: head, clientFormat: format, routeLabel: path,
+                              config: config, client: client) { [weak self] in
                 self?.answered(seq: mine)
             }
             call = c
@@ -204,6 +226,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         var h = HTTPHeaders()
         h.add(name: "content-type", value: a.contentType)
         h.add(name: "content-length", value: String(a.body.count))
+        for (name, value) in a.headers { h.add(name: name, value: value) }
         let close = !head.isKeepAlive || closeOutput
         if close { h.add(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: a.status), headers: h))), promise: nil)

@@ -62,7 +62,7 @@ final class HTTPServer {
     /// Connections the kernel completes before the proxy accepts them (bursts of new clients).
     static let backlog: Int32 = 4096
 
-    /// Blocks until SIGTERM or SIGINT, then drains and shuts down.
+    /// Blocks until SIGTERM or SIGINT, then drains and shuts down; SIGHUP reloads the config.
     func waitForShutdownSignal() {
         let done = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -73,6 +73,12 @@ final class HTTPServer {
             s.resume()
             sources.append(s)
         }
+        // SIGHUP: reload the config (new requests take the new snapshot; in-flight ones keep theirs).
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hup.setEventHandler { [app] in app.reload(trigger: "SIGHUP") }
+        hup.resume()
+        sources.append(hup)
         done.wait()
         app.logger.info("shutting down: no new connections, draining in-flight requests",
                         metadata: ["in_flight": .stringConvertible(app.metrics.inFlight)])

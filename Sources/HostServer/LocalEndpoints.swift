@@ -7,6 +7,8 @@ enum LocalEndpoints {
         var status: Int
         var contentType = "application/json"
         var body: [UInt8]
+        /// Extra response headers (rate-limit figures, `x-apxlate-cache`).
+        var headers: [(String, String)] = []
     }
 
     static func health() -> Answer { Answer(status: 200, body: Array("{\"status\":\"ok\"}".utf8)) }
@@ -14,7 +16,7 @@ enum LocalEndpoints {
     static func metrics(_ app: ProxyApp) -> Answer {
         let transfers = "# HELP apxlate_upstream_transfers_in_flight Upstream transfers open right now.\n"
             + "# TYPE apxlate_upstream_transfers_in_flight gauge\napxlate_upstream_transfers_in_flight \(app.engine.transfersInFlight)\n"
-        return Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array((app.metrics.render() + transfers).utf8))
+        return Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array((app.metrics.render() + transfers + app.featureMetrics.render()).utf8))
     }
 
     /// The models the routes name: exact route names and the upstream models they map to, in the

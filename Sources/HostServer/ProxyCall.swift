@@ -21,6 +21,19 @@ final class ProxyCall: @unchecked Sendable {
 
     private var machine: ProxyCallStateMachine
     private var route: Route?
+    /// The config snapshot this request started with (kept to its end across reloads).
+    private let config: ProxyConfig
+    /// The `clients:` entry that called (nil: no `clients:`, or PROXY_API_KEY).
+    private let client: ProxyConfig.Client?
+    /// The upstream, translator and key in use, and what comes next when they fail.
+    private var choice: UpstreamChoice?
+    /// The client's body, kept (not copied) only when the route has fallbacks (translated
+    /// again for them).
+    private var clientBody: ByteBuffer?
+    /// Set when the answer may go to the response cache.
+    private var cacheKey: ResponseCache.Key?
+    /// A concurrent_streams slot of the client is held until the end.
+    private var holdsStreamSlot = false
     private var exchange: APXExchange?
     private var stream: APXStream?
     private var upstreamRequest: UpstreamRequest?
@@ -41,8 +54,10 @@ final class ProxyCall: @unchecked Sendable {
     private var mask = UpstreamKeyMask(key: nil)
 
     init(app: ProxyApp, context: ChannelHandlerContext, head: HTTPRequestHead, clientFormat: WireFormat,
-         routeLabel: String, onFinish: @escaping () -> Void) {
+         routeLabel: String, config: ProxyConfig, client: ProxyConfig.Client?, onFinish: @escaping () -> Void) {
         self.app = app
+        self.config = config
+        self.client = client
         self.context = context
         self.head = head
         self.clientFormat = clientFormat
@@ -59,12 +74,12 @@ final class ProxyCall: @unchecked Sendable {
     // MARK: start
 
     func start(body buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { start(body: $0) }
+        buffer.withUnsafeReadableBytes { start(body: $0, buffer: buffer) }
     }
 
-    private func start(body: UnsafeRawBufferPointer) {
+    private func start(body: UnsafeRawBufferPointer, buffer: ByteBuffer) {
         let route: Route
-        switch RequestRouting.route(body: body, format: clientFormat, app: app) {
+        switch RequestRouting.route(body: body, format: clientFormat, app: app, routes: config.routes) {
         case .refused(let status, let message, let model):
             clientModel = model
             return perform(machine.refuse(status: status, message: message))
@@ -73,35 +88,117 @@ final class ProxyCall: @unchecked Sendable {
             clientModel = model
         }
         self.route = route
+        var choice = UpstreamChoice(route: route)
+        let (moved, exhausted) = choice.takeKey()
+        if let exhausted {
+            let wait = exhausted.retryAfter.map { max(1, Int($0.rounded(.up))) }
+            let message = "no usable key for upstream \(choice.upstream.name): \(exhausted.setAside) set aside after 401/403, \(exhausted.resting) resting after 429"
+            return perform(machine.refuse(status: wait == nil ? 503 : 429, message: message))
+        }
+        for from in moved { app.featureMetrics.fellBack(from: from, to: choice.upstream.name, reason: "no_usable_key") }
+        self.choice = choice
+        if !route.fallbacks.isEmpty { clientBody = buffer }
+        if let refusal = prepare(choice, body: body) { return perform(machine.refuse(status: refusal.status, message: refusal.message)) }
+        guard let exchange else { return }
+        if exchange.stream, let client, let refusal = app.limiter.admitStream(client: client.name, limits: client.limits) {
+            app.featureMetrics.limited(client: client.name, limit: refusal.limit)
+            machine.answered()
+            let answer = RateLimitAnswer.answer(refusal, format: clientFormat)
+            return respond(status: answer.status, contentType: answer.contentType, body: answer.body, extraHeaders: answer.headers)
+        }
+        holdsStreamSlot = exchange.stream && client?.limits.concurrentStreams != nil
+        if let cache = config.responseCache, !exchange.stream, let request = upstreamRequest {
+            let key = ResponseCache.Key(clientKey: ClientAuth.presentedKey(head.headers), route: route.match.description,
+                                        upstream: choice.upstream.name,
+                                        body: UnsafeRawBufferPointer(start: request.body.pointer, count: request.body.count))
+            if let hit = cache.get(key) {
+                app.featureMetrics.cacheEvent("hit", bytes: cache.storedBytes)
+                machine.answered()
+                return respond(status: 200, contentType: "application/json", body: hit, extraHeaders: [("x-apxlate-cache", "hit")])
+            }
+            app.featureMetrics.cacheEvent("miss", bytes: cache.storedBytes)
+            cacheKey = key
+        }
+        perform(machine.start(upstream: choice.upstream.name, stream: exchange.stream, alternatives: choice.hasAlternatives))
+    }
+
+    /// Translates the client's body for `choice`'s upstream and builds the upstream request
+    /// (the first target, or a fallback). Returns why not, for the client.
+    private func prepare(_ choice: UpstreamChoice, body: UnsafeRawBufferPointer) -> (status: Int, message: String)? {
+        let upstream = choice.upstream
         let translated: UpstreamBody
         let exchange: APXExchange
         do {
-            let (b, warnings, ex) = try route.translator.translateRequest(from: clientFormat, to: route.upstream.format, body: body)
+            let (b, warnings, ex) = try choice.translator.translateRequest(from: clientFormat, to: upstream.format, body: body)
             translated = b
             exchange = ex
             if let w = warnings, !w.isEmpty {
                 app.logger.notice("request translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
             }
         } catch {
-            return perform(machine.refuse(status: error.isClientError ? 400 : 500, message: "invalid request: " + error.description))
+            return (error.isClientError ? 400 : 500, "invalid request: " + error.description)
         }
-        self.exchange = exchange
+        var newStream: APXStream?
         if exchange.stream {
             do {
-                stream = try APXStream(translator: route.translator, exchange: exchange)
+                newStream = try APXStream(translator: choice.translator, exchange: exchange)
             } catch {
-                if route.upstream.format != clientFormat {
-                    return perform(machine.refuse(status: error.code == APX_ERR_UNSUPPORTED ? 501 : 500,
-                                                  message: "cannot stream \(route.upstream.format.name) to \(clientFormat.name): " + error.description))
+                if upstream.format != clientFormat {
+                    return (error.code == APX_ERR_UNSUPPORTED ? 501 : 500,
+                            "cannot stream \(upstream.format.name) to \(clientFormat.name): " + error.description)
                 }
-                stream = nil  // same format: forward the upstream's bytes as they are
+                newStream = nil  // same format: forward the upstream's bytes as they are
             }
         }
-        let builder = UpstreamRequestBuilder(upstream: route.upstream, clientFormat: clientFormat, settings: app.settings)
-        let key = builder.key(clientHeaders: head.headers)
+        // Only now, all checks passed: a refused fallback leaves the current exchange as it was.
+        self.exchange = exchange
+        stream = newStream
+        buildRequest(choice, body: translated)
+        return nil
+    }
+
+    /// The upstream request for `choice`'s upstream and key (again after a key switch).
+    private func buildRequest(_ choice: UpstreamChoice, body: UpstreamBody) {
+        let builder = UpstreamRequestBuilder(upstream: choice.upstream, clientFormat: clientFormat, settings: app.settings)
+        let key = choice.key(clientKey: ClientAuth.presentedKey(head.headers))
         mask = UpstreamKeyMask(key: key)
-        upstreamRequest = builder.request(body: translated, stream: exchange.stream, key: key, clientHeaders: head.headers)
-        perform(machine.start(upstream: route.upstream.name, stream: exchange.stream))
+        upstreamRequest = builder.request(body: body, stream: exchange?.stream ?? false, key: key, clientHeaders: head.headers)
+    }
+
+    /// A failure before the client had a byte, offered by the machine: another key, the next
+    /// fallback (the request translated again for it), or the failure takes its course.
+    private func takeAlternative(_ failure: UpstreamFailure, retryAfter: Double?, willRetry: Bool) {
+        cancelTransfer()
+        guard var choice else { return perform(machine.noAlternative()) }
+        let failed = choice.upstream.name
+        let next = choice.next(after: failure, retryAfter: retryAfter, willRetry: willRetry,
+                               metrics: app.featureMetrics, logger: app.logger, id: id)
+        switch next {
+        case .none:
+            self.choice = choice
+            perform(machine.noAlternative())
+        case .nextKey:
+            self.choice = choice
+            meter.upstreamError(app, upstream: failed, failure)
+            guard let body = upstreamRequest?.body else { return perform(machine.noAlternative()) }
+            buildRequest(choice, body: body)
+            perform(machine.switchUpstream(to: choice.upstream.name, fallback: false))
+        case .fallback(let from, let reason):
+            let refusal: (status: Int, message: String)? = clientBody.map { buffer in
+                buffer.withUnsafeReadableBytes { prepare(choice, body: $0) }
+            } ?? (500, "no body kept for the fallback")
+            guard refusal == nil else {
+                app.logger.warning("fallback skipped", metadata: ["id": .string(id), "to": .string(choice.upstream.name),
+                                                                  "error": .string(refusal?.message ?? "")])
+                return perform(machine.noAlternative())
+            }
+            self.choice = choice
+            meter.upstreamError(app, upstream: from, failure)
+            app.featureMetrics.fellBack(from: from, to: choice.upstream.name, reason: reason)
+            app.logger.notice("falling back", metadata: ["id": .string(id), "from": .string(from), "to": .string(choice.upstream.name),
+                                                          "reason": .string(reason)])
+            perform(machine.switchUpstream(to: choice.upstream.name, fallback: true))
+        }
     }
 
     // MARK: events
@@ -142,7 +239,7 @@ final class ProxyCall: @unchecked Sendable {
 
     /// Does what the machine said. `data` is the upstream chunk of a data event.
     private func perform(_ action: ProxyCallStateMachine.Action, data: [UInt8] = []) {
-        if let failure = action.failure, let route { meter.upstreamError(app, upstream: route.upstream.name, failure) }
+        if let failure = action.failure, let choice { meter.upstreamError(app, upstream: choice.upstream.name, failure) }
         switch action {
         case .none:
             break
@@ -176,6 +273,8 @@ final class ProxyCall: @unchecked Sendable {
         case .abort:
             cancelTransfer()
             finish(status: 499)
+        case .tryAlternative(let failure, let retryAfter, let willRetry):
+            takeAlternative(failure, retryAfter: retryAfter, willRetry: willRetry)
         }
     }
 
@@ -236,27 +335,33 @@ final class ProxyCall: @unchecked Sendable {
     }
 
     private func completeBuffered() {
-        guard let route else { return }
+        guard let choice else { return }
         do {
-            let result = try route.translator.translateResponse(exchange: exchange, body: buffered)
+            let result = try choice.translator.translateResponse(exchange: exchange, body: buffered)
             if let w = result.warnings, !w.isEmpty {
                 app.logger.notice("response translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
             }
-            responseUsage = try? route.translator.responseUsage(format: route.upstream.format, body: buffered)
+            responseUsage = try? choice.translator.responseUsage(format: choice.upstream.format, body: buffered)
             machine.answered()
             // A 200 carrying a failed generation (Responses `status: "failed"`) has the
             // client's error status in result.status.
-            respond(status: result.status != 0 ? result.status : 200, contentType: "application/json", body: mask.apply(result.body))
+            let status = result.status != 0 ? result.status : 200
+            let body = mask.apply(result.body)
+            if status == 200, let cacheKey, let cache = config.responseCache {
+                cache.put(cacheKey, body: body)
+                app.featureMetrics.cacheEvent("store", bytes: cache.storedBytes)
+            }
+            respond(status: status, contentType: "application/json", body: body)
         } catch {
             perform(machine.translationFailed(error.description))
         }
     }
 
     private func translateUpstreamError(status: Int) {
-        guard let route else { return }
+        guard let choice else { return }
         machine.answered()
         do {
-            let result = try route.translator.translateError(exchange: exchange, status: status, body: buffered)
+            let result = try choice.translator.translateError(exchange: exchange, status: status, body: buffered)
             let code = result.status >= 400 ? result.status : status
             respond(status: code, contentType: "application/json", body: mask.apply(result.body))
         } catch {
@@ -312,10 +417,11 @@ final class ProxyCall: @unchecked Sendable {
         respond(status: status, contentType: "application/json", body: result.body)
     }
 
-    private func respond(status: Int, contentType: String, body: [UInt8]) {
+    private func respond(status: Int, contentType: String, body: [UInt8], extraHeaders: [(String, String)] = []) {
         var h = HTTPHeaders()
         h.add(name: "content-type", value: contentType)
         h.add(name: "content-length", value: String(body.count))
+        for (name, value) in extraHeaders { h.add(name: name, value: value) }
         h.add(name: "x-request-id", value: id)
         if !head.isKeepAlive { h.add(name: "connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: h)
@@ -344,9 +450,16 @@ final class ProxyCall: @unchecked Sendable {
         if let stream, let w = stream.takeWarnings(), !w.isEmpty {
             app.logger.notice("stream translated with warnings", metadata: ["id": .string(id), "warnings": .string(w)])
         }
+        if holdsStreamSlot, let client { app.limiter.streamEnded(client: client.name) }
+        let usage = stream?.usage ?? responseUsage
+        if let client, client.limits.tokensPerMinute != nil {
+            let used = max(0, usage?.input ?? exchange?.inputTokens ?? 0) + max(0, usage?.output ?? 0)
+            app.limiter.recordTokens(client: client.name, limits: client.limits, tokens: used)
+        }
+        if machine.attempts > 0, let choice { app.featureMetrics.servedBy(choice.upstream.name) }
         meter.finish(app, CallMeter.Outcome(
-            status: status, clientModel: clientModel, upstream: route?.upstream.name, upstreamModel: exchange?.upstreamModel,
-            attempts: machine.attempts, stream: exchange?.stream ?? false, usage: stream?.usage ?? responseUsage,
+            status: status, clientModel: clientModel, upstream: choice?.upstream.name, upstreamModel: exchange?.upstreamModel,
+            attempts: machine.attempts, stream: exchange?.stream ?? false, usage: usage,
             inputEstimate: exchange?.inputTokens ?? 0))
         onFinish()
     }

@@ -11,6 +11,8 @@ struct ProxyConfigFile {
         var baseURL: String
         var format: WireFormat
         var apiKeyEnv: String?
+        /// `api_keys_env`: several keys, used in turn (KeyPool); exclusive with the two above.
+        var apiKeysEnv: [String]
         var apiKey: String?
         var passClientKey: Bool
         var headers: [String]
@@ -28,11 +30,43 @@ struct ProxyConfigFile {
         var models: TranslatorSection?
         var quirks: TranslatorSection?
         var client: TranslatorSection?
+        /// Tried in order when the upstream fails before a byte reached the client.
+        var fallbacks: [FallbackEntry]
         var fields: ConfigFields
+    }
+
+    struct FallbackEntry {
+        var upstream: String
+        /// The model for that upstream (default: the route's model mapping).
+        var model: String?
+        var fields: ConfigFields
+    }
+
+    /// `clients:` entries: who may call the proxy, and how much.
+    struct ClientEntry {
+        var name: String
+        var keyEnv: String
+        var limits: ClientLimits
+        var fields: ConfigFields
+    }
+
+    /// `cache:`: identical non-streaming answers served from memory.
+    struct CacheEntry {
+        var ttlSeconds: Int
+        var maxBytes: Int
     }
 
     var upstreams: [UpstreamEntry]
     var routes: [RouteEntry]
+    /// Nil: no `clients:` (PROXY_API_KEY alone decides, no limits).
+    var clients: [ClientEntry]?
+    var cache: CacheEntry?
+    /// `admin: {key_env: NAME}`: the key POST /admin/reload needs (no key: no admin endpoint).
+    var adminKeyEnv: String?
+    /// `env_file:`: NAME=value lines read at start and at every reload, over the environment
+    /// (how keys change without a restart: the process environment cannot).
+    var envFile: String?
+    var fields: ConfigFields
 
     static func read(_ path: String) throws(ConfigError) -> ProxyConfigFile {
         let text: String
@@ -48,7 +82,8 @@ struct ProxyConfigFile {
     }
 
     init(_ root: ConfigNode) throws(ConfigError) {
-        let top = try root.fields(["upstreams", "routes"])
+        let top = try root.fields(["upstreams", "routes", "clients", "cache", "admin", "env_file"])
+        fields = top
         let ups = try top.required("upstreams").entries()
         guard !ups.isEmpty else { throw try top.required("upstreams").error("expected at least one upstream") }
         upstreams = []
@@ -57,10 +92,49 @@ struct ProxyConfigFile {
         guard !list.isEmpty else { throw try top.required("routes").error("expected at least one route") }
         routes = []
         for node in list { routes.append(try Self.route(node)) }
+        if let node = top["clients"] {
+            var seenNames: Set<String> = []
+            var list: [ClientEntry] = []
+            for item in try node.sequence() {
+                let c = try Self.client(item)
+                guard seenNames.insert(c.name).inserted else { throw try c.fields.required("name").error("duplicate client name") }
+                list.append(c)
+            }
+            guard !list.isEmpty else { throw node.error("expected at least one client (or no `clients:` at all)") }
+            clients = list
+        }
+        if let node = top["cache"] {
+            let f = try node.fields(["ttl_seconds", "max_bytes"])
+            cache = CacheEntry(ttlSeconds: try f.required("ttl_seconds").int(1...31_536_000),
+                               maxBytes: try f.required("max_bytes").int(1...(1 << 40)))
+        }
+        if let node = top["admin"] {
+            adminKeyEnv = try node.fields(["key_env"]).required("key_env").nonEmptyString()
+        }
+        envFile = try top["env_file"]?.nonEmptyString()
+    }
+
+    private static func client(_ node: ConfigNode) throws(ConfigError) -> ClientEntry {
+        let f = try node.fields(["name", "key_env", "limits"])
+        var limits = ClientLimits()
+        if let l = try f["limits"]?.fields(["requests_per_minute", "tokens_per_minute", "concurrent_streams"]) {
+            limits.requestsPerMinute = try l["requests_per_minute"]?.int(1...10_000_000)
+            limits.tokensPerMinute = try l["tokens_per_minute"]?.int(1...1_000_000_000_000)
+            limits.concurrentStreams = try l["concurrent_streams"]?.int(1...10_000_000)
+        }
+        return ClientEntry(name: try f.required("name").nonEmptyString(), keyEnv: try f.required("key_env").nonEmptyString(),
+                           limits: limits, fields: f)
     }
 
     private static func upstream(name: String, _ node: ConfigNode) throws(ConfigError) -> UpstreamEntry {
-        let f = try node.fields(["base_url", "format", "api_key_env", "api_key", "pass_client_key", "headers", "ca_file", "quirks"])
+        let f = try node.fields(["base_url", "format", "api_key_env", "api_keys_env", "api_key", "pass_client_key", "headers", "ca_file", "quirks"])
+        var apiKeysEnv: [String] = []
+        if let list = f["api_keys_env"] {
+            if let other = f["api_key_env"] ?? f["api_key"] {
+                throw other.error("set either `api_keys_env` (several keys) or `api_key_env`/`api_key`, not both", atKey: true)
+            }
+            apiKeysEnv = try list.stringList()
+        }
         let baseNode = try f.required("base_url")
         let base = try baseNode.string()
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw baseNode.error("expected an http(s) URL") }
@@ -82,14 +156,14 @@ struct ProxyConfigFile {
             caFile = path
         }
         return UpstreamEntry(name: name, baseURL: base, format: format,
-                             apiKeyEnv: try f["api_key_env"]?.nonEmptyString(), apiKey: try f["api_key"]?.string(),
+                             apiKeyEnv: try f["api_key_env"]?.nonEmptyString(), apiKeysEnv: apiKeysEnv, apiKey: try f["api_key"]?.string(),
                              passClientKey: try f["pass_client_key"]?.bool() ?? false, headers: headers.sorted(),
                              caFile: caFile, quirks: try f["quirks"].map { n throws(ConfigError) in try TranslatorSection(n) },
                              fields: f)
     }
 
     private static func route(_ node: ConfigNode) throws(ConfigError) -> RouteEntry {
-        let f = try node.fields(["match", "family", "upstream", "model", "models", "quirks", "client"])
+        let f = try node.fields(["match", "family", "upstream", "model", "models", "quirks", "client", "fallbacks"])
         let match: Route.Match
         switch (f["match"], f["family"]) {
         case (let m?, nil):
@@ -108,10 +182,16 @@ struct ProxyConfigFile {
         if let modelNode = f["model"], models?.values["default"] != nil {
             throw modelNode.error("set either `model` or `models.default`, not both", atKey: true)
         }
+        var fallbacks: [FallbackEntry] = []
+        for item in try f["fallbacks"]?.sequence() ?? [] {
+            let ff = try item.fields(["upstream", "model"])
+            fallbacks.append(FallbackEntry(upstream: try ff.required("upstream").nonEmptyString(),
+                                           model: try ff["model"]?.nonEmptyString(), fields: ff))
+        }
         return RouteEntry(match: match, upstream: try f.required("upstream").string(), model: try f["model"]?.nonEmptyString(),
                           models: models,
                           quirks: try f["quirks"].map { n throws(ConfigError) in try TranslatorSection(n) },
                           client: try f["client"].map { n throws(ConfigError) in try TranslatorSection(n) },
-                          fields: f)
+                          fallbacks: fallbacks, fields: f)
     }
 }

@@ -8,14 +8,15 @@ enum RequestRouting {
         case refused(status: Int, message: String, model: String)
     }
 
-    static func route(body: UnsafeRawBufferPointer, format: WireFormat, app: ProxyApp) -> Outcome {
+    /// `routes`: the table of the request's config snapshot.
+    static func route(body: UnsafeRawBufferPointer, format: WireFormat, app: ProxyApp, routes: RouteTable) -> Outcome {
         let model: String
         do {
             model = try app.plainTranslator.requestModel(format: format, body: body)
         } catch {
             return .refused(status: error.isClientError ? 400 : 500, message: "invalid request: " + error.description, model: "")
         }
-        guard let route = app.routes.route(for: model) else {
+        guard let route = routes.route(for: model) else {
             return .refused(status: 404, message: "no route for model '\(model)': add one to the config file (routes)", model: model)
         }
         return .routed(route, model: model)

@@ -32,13 +32,17 @@ final class Route: @unchecked Sendable {
     let translator: APXTranslator
     /// Upstream model names this route may produce (for GET /v1/models).
     let advertisedModels: [String]
+    /// `fallbacks:` in order (FallbackChain).
+    let fallbacks: [RouteTarget]
 
-    init(match: Match, upstream: Upstream, translatorConfig: [UInt8], advertisedModels: [String]) throws(APXError) {
+    init(match: Match, upstream: Upstream, translatorConfig: [UInt8], advertisedModels: [String],
+         fallbacks: [RouteTarget] = []) throws(APXError) {
         self.match = match
         self.upstream = upstream
         self.translatorConfig = translatorConfig
         self.translator = try APXTranslator(config: translatorConfig)
         self.advertisedModels = advertisedModels
+        self.fallbacks = fallbacks
     }
 }
 

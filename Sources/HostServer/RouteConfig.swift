@@ -56,24 +56,39 @@ enum RouteConfig {
         return ["127.0.0.1", "localhost", "[::1]", "0.0.0.0"].contains { lower.contains("://\($0):\(port)") }
     }
 
-    /// Loads `upstreams:` and `routes:` from a YAML file (see apxlate.example.yaml). Every mistake
-    /// is a `ConfigError` naming the file, line and key path.
-    static func fromFile(_ path: String, env: [String: String], listenPort: Int, passClientKey: Bool = false) throws(ConfigError) -> RouteTable {
+    /// Loads the config file (see apxlate.example.yaml) into a snapshot: upstreams with their
+    /// keys, routes with their fallbacks, clients, cache, admin key. The keys come from `env`
+    /// with `env_file:` read over it. Every mistake is a `ConfigError` naming the file, line and
+    /// key path (a reload that hits one keeps the old snapshot).
+    static func fromFile(_ path: String, env processEnv: [String: String], listenPort: Int, passClientKey: Bool = false,
+                         proxyKeyEnv: String = "PROXY_API_KEY") throws(ConfigError) -> ProxyConfig {
         let file = try ProxyConfigFile.read(path)
+        var env = processEnv
+        if let envFile = file.envFile, let node = file.fields["env_file"] {
+            env.merge(try EnvFile.read(envFile, from: node)) { $1 }
+        }
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         var upstreams: [String: (upstream: Upstream, quirks: [String: ConfigJSON])] = [:]
         for u in file.upstreams {
             if pointsAtSelf(u.baseURL, port: listenPort) { throw try u.fields.required("base_url").error("points at this proxy") }
             if let quirks = u.quirks { try check(["upstream": quirks], of: u.fields.owner) }
-            var key = u.apiKeyEnv.flatMap { env[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+            var key = u.apiKeyEnv.flatMap(value)
             if key == nil, let literal = u.apiKey, !literal.isEmpty { key = literal }
-            let up = Upstream(name: u.name, baseURL: u.baseURL, format: u.format, apiKey: key,
+            var pool: KeyPool?
+            // Unset variables are skipped (a key removed from env_file leaves the turn at the
+            // next reload); none set is no key, as with an unset api_key_env.
+            let keys = u.apiKeysEnv.compactMap { name in value(name).map { KeyPool.Key(id: name, value: $0) } }
+            if !keys.isEmpty { pool = KeyPool(keys: keys) }
+            var up = Upstream(name: u.name, baseURL: u.baseURL, format: u.format, apiKey: key,
                               passClientKey: passClientKey || u.passClientKey, headers: u.headers, caFile: u.caFile)
+            up.keyPool = pool
             upstreams[u.name] = (up, u.quirks?.values ?? [:])
         }
+        let defined = file.upstreams.map(\.name).joined(separator: ", ")
         var routes: [Route] = []
         for r in file.routes {
             guard let target = upstreams[r.upstream] else {
-                throw try r.fields.required("upstream").error("no upstream named `\(r.upstream)` (defined: \(file.upstreams.map(\.name).joined(separator: ", ")))")
+                throw try r.fields.required("upstream").error("no upstream named `\(r.upstream)` (defined: \(defined))")
             }
             var own: [String: TranslatorSection] = [:]
             if let models = r.models { own["models"] = models }
@@ -85,14 +100,48 @@ enum RouteConfig {
             let quirks = target.quirks.merging(r.quirks?.values ?? [:]) { $1 }
             var advertised = models.values.compactMap(\.stringValue)
             if case .object(let map)? = models["map"] { advertised += map.values.compactMap(\.stringValue) }
+            var fallbacks: [RouteTarget] = []
+            for fb in r.fallbacks {
+                guard let other = upstreams[fb.upstream] else {
+                    throw try fb.fields.required("upstream").error("no upstream named `\(fb.upstream)` (defined: \(defined))")
+                }
+                // The fallback upstream's own quirks; the route's model mapping unless a model is given.
+                var fbModels = models
+                if let m = fb.model { fbModels = ["default": .string(m)]; advertised.append(m) }
+                do {
+                    let json = try translatorJSON(models: fbModels, quirks: other.quirks, client: r.client?.values ?? [:])
+                    fallbacks.append(try RouteTarget(upstream: other.upstream, translatorConfig: json))
+                } catch {
+                    throw fb.fields.owner.error("translator configuration rejected: \(error)")
+                }
+            }
             do {
                 let json = try translatorJSON(models: models, quirks: quirks, client: r.client?.values ?? [:])
-                routes.append(try Route(match: r.match, upstream: target.upstream, translatorConfig: json, advertisedModels: Array(Set(advertised)).sorted()))
+                routes.append(try Route(match: r.match, upstream: target.upstream, translatorConfig: json,
+                                        advertisedModels: Array(Set(advertised)).sorted(), fallbacks: fallbacks))
             } catch {
                 throw r.fields.owner.error("translator configuration rejected: \(error)")
             }
         }
-        return RouteTable(routes)
+        var clients: [ProxyConfig.Client]?
+        if let entries = file.clients {
+            var list: [ProxyConfig.Client] = []
+            var seenKeys: Set<String> = []
+            for c in entries {
+                let node = try c.fields.required("key_env")
+                guard let key = value(c.keyEnv) else { throw node.error("\(c.keyEnv) is not set") }
+                guard seenKeys.insert(key).inserted else { throw node.error("two clients have the same key") }
+                list.append(ProxyConfig.Client(name: c.name, key: key, limits: c.limits))
+            }
+            clients = list
+        }
+        var adminKey: String?
+        if let name = file.adminKeyEnv, let node = file.fields["admin"] {
+            guard let k = value(name) else { throw node.error("\(name) (admin.key_env) is not set") }
+            adminKey = k
+        }
+        return ProxyConfig(routes: RouteTable(routes), clients: clients, proxyAPIKey: value(proxyKeyEnv), cache: file.cache,
+                           adminKey: adminKey)
     }
 
     /// Has the library check sections of an upstream or route (keyed by their name in the

@@ -113,11 +113,6 @@ struct ServeCommand: ParsableCommand {
         let allowed = OpenFileLimit.connections(allowedBy: files.after)
         settings.maxConnections = maxConnections ?? allowed
 
-        guard settings.proxyAPIKey != nil || allowUnauthenticated || Self.isLoopback(settings.host) else {
-            FileIO.warn("apxlate: refusing to listen on \(settings.host) without a client key: set \(proxyKeyEnv) or pass --allow-unauthenticated")
-            throw ExitCode(2)
-        }
-
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
@@ -126,29 +121,47 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "apxlate")
 
-        let routes: RouteTable
+        // Off loopback a client key is needed: PROXY_API_KEY, or `clients:` in the config file.
+        let keyMissingOffLoopback = settings.proxyAPIKey == nil && !allowUnauthenticated && !Self.isLoopback(settings.host)
+        let refusal = "apxlate: refusing to listen on \(settings.host) without a client key: set \(proxyKeyEnv) (or `clients:` in the config) or pass --allow-unauthenticated"
+        let snapshot: ProxyConfig
+        var loader: (() throws(ConfigError) -> ProxyConfig)?
         do {
             if let config {
-                routes = try RouteConfig.fromFile(config, env: env, listenPort: settings.port, passClientKey: passClientKey)
+                let (port, pass, keyEnv) = (settings.port, passClientKey, proxyKeyEnv)
+                // A reload reads the file, its env_file and the environment again.
+                let load = { () throws(ConfigError) -> ProxyConfig in
+                    try RouteConfig.fromFile(config, env: ProcessInfo.processInfo.environment, listenPort: port,
+                                             passClientKey: pass, proxyKeyEnv: keyEnv)
+                }
+                snapshot = try load()
+                loader = load
             } else {
-                routes = try RouteConfig.fromEnvironment(env, listenPort: settings.port, passClientKey: passClientKey) { logger.warning("\($0)") }
+                let routes = try RouteConfig.fromEnvironment(env, listenPort: settings.port, passClientKey: passClientKey) { logger.warning("\($0)") }
+                snapshot = ProxyConfig(routes: routes, proxyAPIKey: settings.proxyAPIKey)
             }
         } catch {
-            FileIO.warn("apxlate: \(error)")
+            // Off loopback without a key, that refusal comes first (the file may not even exist).
+            FileIO.warn(keyMissingOffLoopback ? refusal : "apxlate: \(error)")
+            throw ExitCode(2)
+        }
+        guard snapshot.requiresKey || !keyMissingOffLoopback else {
+            FileIO.warn(refusal)
             throw ExitCode(2)
         }
 
         let engine = CurlEngine()
         engine.start()
-        let app = try ProxyApp(settings: settings, routes: routes, engine: engine, logger: logger)
+        let app = try ProxyApp(settings: settings, config: snapshot, engine: engine, logger: logger, loader: loader)
         let server = try HTTPServer.start(app: app)
-        for r in routes.routes {
+        for r in snapshot.routes.routes {
             logger.info("route", metadata: ["match": .string(r.match.description), "upstream": .string(r.upstream.name),
                                             "url": .string(r.upstream.endpointURL), "format": .string(r.upstream.format.name),
-                                            "key": .string(r.upstream.apiKey == nil ? "none" : "set")])
+                                            "key": .string(r.upstream.keyPool.map { "\($0.keys.count) keys" } ?? (r.upstream.apiKey == nil ? "none" : "set")),
+                                            "fallbacks": .string(r.fallbacks.map(\.upstream.name).joined(separator: ","))])
         }
         logger.info("listening", metadata: ["address": .string("\(settings.host):\(settings.port)"),
-                                            "client_auth": .string(settings.proxyAPIKey == nil ? "off" : "on")])
+                                            "client_auth": .string(snapshot.clients != nil ? "clients" : (snapshot.proxyAPIKey == nil ? "off" : "on"))])
         logger.info("open-file limit \(files.after) (was \(files.before)): up to \(settings.maxConnections) client connections",
                     metadata: ["max_connections": .stringConvertible(settings.maxConnections),
                                "allowed_by_file_limit": .stringConvertible(allowed)])

@@ -8,6 +8,8 @@ struct Upstream: Sendable {
     var format: WireFormat
     /// The key itself, read from the environment or the config file at start (never logged).
     var apiKey: String?
+    /// `api_keys_env`: several keys used in turn (then `apiKey` is nil).
+    var keyPool: KeyPool?
     /// Send the client's own key upstream (when the upstream has no key of its own).
     var passClientKey: Bool = false
     /// Extra headers sent with every request ("Name: value").

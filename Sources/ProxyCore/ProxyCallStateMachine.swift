@@ -29,6 +29,9 @@ public struct ProxyCallStateMachine: Sendable {
         case answering
         /// The upstream stream ended: its end is being translated.
         case endingStream
+        /// A failure before the client has a byte was offered to the shell (`tryAlternative`):
+        /// it answers `switchUpstream` (another key or a fallback) or `noAlternative`.
+        case choosingAlternative
         case finished
     }
 
@@ -57,6 +60,12 @@ public struct ProxyCallStateMachine: Sendable {
         case failStream(status: Int, message: String, failure: UpstreamFailure?)
         /// The client went away: stop the transfer, finish (499) without writing.
         case abort
+        /// Only when `start` was told of alternatives (several keys, fallbacks): the upstream
+        /// failed before the client had a byte. Stop the transfer if one runs, then answer
+        /// `switchUpstream` (another key, or the next fallback) or `noAlternative` (the failure
+        /// stands: the action it would have had comes then). `willRetry`: the retry policy
+        /// would wait and ask the same upstream again (a 429 within the retries).
+        case tryAlternative(failure: UpstreamFailure, retryAfter: Double?, willRetry: Bool)
 
         /// What the metrics count as an upstream error for this action.
         public var failure: UpstreamFailure? {
@@ -81,6 +90,12 @@ public struct ProxyCallStateMachine: Sendable {
     private let maxResponseBytes: Int
     private let idleTimeoutMs: Int
     private let retry: RetryPolicy
+    /// Failures before the client has a byte go to the shell first (`tryAlternative`).
+    private var alternatives = false
+    /// What a failure offered to the shell does when no alternative is taken, and the state it leaves.
+    private var withoutAlternative: (action: Action, state: State)?
+    /// `attempts` when the current upstream was first asked (the retry policy counts from there).
+    private var attemptsBefore = 0
 
     /// `maxResponseBytes`: the largest answer collected in memory (streams are never held).
     public init(maxResponseBytes: Int, idleTimeoutMs: Int, retry: RetryPolicy) {
@@ -102,10 +117,12 @@ public struct ProxyCallStateMachine: Sendable {
     // MARK: events
 
     /// The request is routed and translated: ask `upstream`.
-    public mutating func start(upstream: String, stream: Bool) -> Action {
+    /// `alternatives`: the shell can switch key or upstream (several keys, fallbacks).
+    public mutating func start(upstream: String, stream: Bool, alternatives: Bool = false) -> Action {
         guard state == .idle else { return .none }
         upstreamName = upstream
         streamRequested = stream
+        self.alternatives = alternatives
         return send()
     }
 
@@ -142,8 +159,9 @@ public struct ProxyCallStateMachine: Sendable {
     public mutating func upstreamDone(error: String?, timedOut: Bool) -> Action {
         guard transferRunning else { return .none }
         if let error {
-            return upstreamFailed(timedOut ? "upstream \(upstreamName) timed out: \(error)" : "upstream \(upstreamName) failed: \(error)",
-                                  timedOut: timedOut)
+            let failed = upstreamFailed(timedOut ? "upstream \(upstreamName) timed out: \(error)" : "upstream \(upstreamName) failed: \(error)",
+                                        timedOut: timedOut)
+            return offer(timedOut ? .timeout : .unreachable, retryAfter: nil, otherwise: failed)
         }
         var status = 0, retryAfter: Double? = nil
         switch state {
@@ -159,12 +177,30 @@ public struct ProxyCallStateMachine: Sendable {
             state = .answering
             return .translateResponse
         }
-        if let delay = retry.delay(afterAttempts: attempts, status: status, retryAfter: retryAfter) {
+        if let delay = retry.delay(afterAttempts: attempts - attemptsBefore, status: status, retryAfter: retryAfter) {
             state = .waitingToRetry
-            return .scheduleRetry(seconds: delay)
+            return offer(.status(status), retryAfter: retryAfter, otherwise: .scheduleRetry(seconds: delay))
         }
         state = .answering
-        return .translateUpstreamError(status: status)
+        return offer(.status(status), retryAfter: retryAfter, otherwise: .translateUpstreamError(status: status))
+    }
+
+    /// The shell took an alternative: ask `upstream` (another key of the same one, or a
+    /// fallback: then `fallback` restarts the retry count).
+    public mutating func switchUpstream(to upstream: String, fallback: Bool) -> Action {
+        guard state == .choosingAlternative else { return .none }
+        withoutAlternative = nil
+        upstreamName = upstream
+        if fallback { attemptsBefore = attempts }
+        return send()
+    }
+
+    /// The shell has no alternative: the failure takes its course.
+    public mutating func noAlternative() -> Action {
+        guard state == .choosingAlternative, let w = withoutAlternative else { return .none }
+        withoutAlternative = nil
+        state = w.state
+        return w.action
     }
 
     public mutating func retryTimerFired() -> Action {
@@ -176,7 +212,8 @@ public struct ProxyCallStateMachine: Sendable {
     /// client was not the one holding it back).
     public mutating func idleTimedOut() -> Action {
         guard transferRunning else { return .none }
-        return upstreamFailed("upstream \(upstreamName) timed out: no data for \(idleTimeoutMs / 1000) s", timedOut: true)
+        let failed = upstreamFailed("upstream \(upstreamName) timed out: no data for \(idleTimeoutMs / 1000) s", timedOut: true)
+        return offer(.timeout, retryAfter: nil, otherwise: failed)
     }
 
     /// What `forwardStreamBytes`, `endStream` or `translateResponse` asked for could not be
@@ -219,6 +256,22 @@ public struct ProxyCallStateMachine: Sendable {
         attempts += 1
         state = .awaitingHead
         return .sendUpstream
+    }
+
+    /// Offers a failure to the shell when alternatives exist and the client has no byte yet
+    /// (a connect failure, a timeout, 401/403, 429, 5xx); else returns `otherwise` as before.
+    private mutating func offer(_ failure: UpstreamFailure, retryAfter: Double?, otherwise: Action) -> Action {
+        guard alternatives, !streaming else { return otherwise }
+        switch failure {
+        case .unreachable, .timeout: break
+        case .status(let s) where s == 401 || s == 403 || s == 429 || (500...599).contains(s): break
+        default: return otherwise
+        }
+        withoutAlternative = (otherwise, state)
+        state = .choosingAlternative
+        var willRetry = false
+        if case .scheduleRetry = otherwise { willRetry = true }
+        return .tryAlternative(failure: failure, retryAfter: retryAfter, willRetry: willRetry)
     }
 
     private mutating func upstreamFailed(_ message: String, timedOut: Bool) -> Action {

@@ -8,7 +8,8 @@
 # moves when other processes share the cores, and it shows where a 2-core budget goes.
 # PIN=1 (default when taskset exists and there are 2+ CPUs) runs wrk on CPU 0 and nginx on the
 # last CPU in both kinds of run; the proxy is not pinned (it shares both cores with them).
-# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 PIN=1 APXLATE_BIN=...)
+# Usage: Tests/bench/proxy_bench.sh   (env: DURATION=3 REPEAT=3 CONNS=16 IDLE_STREAMS=200 PIN=1 APXLATE_BIN=...
+#        BENCH_FEATURES=0 skips the rows with the production features configured)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${APXLATE_BIN:-$ROOT/build/bin/apxlate}
@@ -126,6 +127,83 @@ for spec in \
   ratio=$(awk -v a="$p_rps" -v b="$m_rps" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }')
   printf "%-34s %9s %9s %6s %8s %8s %9s %9s %9s\n" "$label" "$m_rps" "$p_rps" "$ratio" "$m_cpu" "$p_cpu" "$m50" "$((p50 - m50))" "$((p99 - m99))"
 done
+
+# The production features' cost when configured but not triggered: a proxy with clients and
+# limits far above the load, two keys per upstream, a fallback upstream, an admin key and the
+# response cache (streams never use the cache, so JSON rows run without it) against the same
+# proxy with one key per upstream and PROXY_API_KEY (same auth and key-masking work), runs
+# alternating between the two (FEATURE_ROUNDS each); medians of requests/s and CPU per request.
+if [ "${BENCH_FEATURES:-1}" = 1 ]; then
+  ROUNDS=${FEATURE_ROUNDS:-5}
+  BASE_PORT=$(free_port); FEAT_PORT=$(free_port); FEAT_CACHE_PORT=$(free_port)
+  export BENCH_ADMIN_KEY=bench-admin-0000 BENCH_CLIENT_KEY=bench-client-0000 BENCH_KEY_A=bench-key-a-0000 BENCH_KEY_B=bench-key-b-0000
+  cat > "$WORK/base.yaml" <<YAML
+upstreams:
+  json: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: openai-chat, api_key_env: BENCH_KEY_A}
+  stream: {base_url: "http://127.0.0.1:$MOCK_PORT/stream/v1", format: openai-chat, api_key_env: BENCH_KEY_A}
+routes:
+  - {match: "bench-json*", upstream: json, model: gpt-bench}
+  - {match: "bench-stream*", upstream: stream, model: gpt-bench}
+YAML
+  feature_config() {  # $1: extra top-level YAML
+    cat <<YAML
+admin: {key_env: BENCH_ADMIN_KEY}
+clients:
+  - {name: bench, key_env: BENCH_CLIENT_KEY, limits: {requests_per_minute: 10000000, tokens_per_minute: 1000000000000, concurrent_streams: 100000}}
+upstreams:
+  json: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: openai-chat, api_keys_env: [BENCH_KEY_A, BENCH_KEY_B]}
+  stream: {base_url: "http://127.0.0.1:$MOCK_PORT/stream/v1", format: openai-chat, api_keys_env: [BENCH_KEY_A, BENCH_KEY_B]}
+  spare: {base_url: "http://127.0.0.1:$MOCK_PORT/json/v1", format: anthropic}
+routes:
+  - {match: "bench-json*", upstream: json, model: gpt-bench, fallbacks: [{upstream: spare, model: claude-bench}]}
+  - {match: "bench-stream*", upstream: stream, model: gpt-bench, fallbacks: [{upstream: spare, model: claude-bench}]}
+$1
+YAML
+  }
+  feature_config "" > "$WORK/features.yaml"
+  feature_config "cache: {ttl_seconds: 3600, max_bytes: 100000000}" > "$WORK/features-cache.yaml"
+  PROXY_API_KEY=bench-client-0000 "$BIN" serve --config "$WORK/base.yaml" --port "$BASE_PORT" --log-level warning > "$WORK/proxy-base.log" 2>&1 & BASE_PID=$!; PIDS+=($BASE_PID)
+  "$BIN" serve --config "$WORK/features.yaml" --port "$FEAT_PORT" --log-level warning > "$WORK/proxy-features.log" 2>&1 & FEAT_PID=$!; PIDS+=($FEAT_PID)
+  "$BIN" serve --config "$WORK/features-cache.yaml" --port "$FEAT_CACHE_PORT" --log-level warning > "$WORK/proxy-features-cache.log" 2>&1 & FEAT_CACHE_PID=$!; PIDS+=($FEAT_CACHE_PID)
+  up() { for p in "$@"; do curl -sf "http://127.0.0.1:$p/health" >/dev/null || return 1; done; }
+  for _ in $(seq 100); do up "$BASE_PORT" "$FEAT_PORT" "$FEAT_CACHE_PORT" && break; sleep 0.05; done
+  if ! up "$BASE_PORT" "$FEAT_PORT" "$FEAT_CACHE_PORT"; then
+    echo "the proxies for the feature rows did not start:"; cat "$WORK"/proxy-base.log "$WORK"/proxy-features*.log; exit 1
+  fi
+  for f in "$WORK"/*.lua; do
+    case $f in *-key.lua) continue;; esac
+    { cat "$f"; echo 'wrk.headers["x-api-key"] = "bench-client-0000"'; } > "${f%.lua}-key.lua"
+  done
+  med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  echo
+  echo "production features configured, none triggered: medians of $ROUNDS alternating runs of ${DURATION}s each ($CONNS connections)"
+  echo "base: one key per upstream and PROXY_API_KEY; features: clients with limits, 2 keys per upstream, a fallback, admin key (+ cache where named)"
+  printf "%-36s %9s %9s %9s %9s %7s\n" "case" "base rps" "feat rps" "base cpu" "feat cpu" "cpu Δ"
+  for spec in \
+    "chat→chat json|/v1/chat/completions|chat-json|$FEAT_PORT|$FEAT_PID" \
+    "chat→chat stream, + cache|/v1/chat/completions|chat-stream|$FEAT_CACHE_PORT|$FEAT_CACHE_PID" \
+    "anthropic→chat json|/v1/messages|anthropic-json|$FEAT_PORT|$FEAT_PID" \
+    "anthropic→chat stream, + cache|/v1/messages|anthropic-stream|$FEAT_CACHE_PORT|$FEAT_CACHE_PID"; do
+    IFS='|' read -r label path lua port pid <<<"$spec"
+    : > "$WORK/ab-base"; : > "$WORK/ab-feat"
+    for i in $(seq "$ROUNDS"); do
+      # alternate which goes first, so that drifting load favours neither
+      if [ $((i % 2)) = 1 ]; then order="base feat"; else order="feat base"; fi
+      for which in $order; do
+        if [ "$which" = base ]; then run "http://127.0.0.1:$BASE_PORT$path" "$WORK/$lua-key.lua" "$CONNS" "$BASE_PID" >> "$WORK/ab-base"
+        else run "http://127.0.0.1:$port$path" "$WORK/$lua-key.lua" "$CONNS" "$pid" >> "$WORK/ab-feat"; fi
+      done
+    done
+    if grep -q error "$WORK/ab-base" "$WORK/ab-feat"; then printf "%-36s %s\n" "$label" "non-2xx answers"; continue; fi
+    b_rps=$(cut -d' ' -f1 "$WORK/ab-base" | med); f_rps=$(cut -d' ' -f1 "$WORK/ab-feat" | med)
+    b_cpu=$(cut -d' ' -f4 "$WORK/ab-base" | med); f_cpu=$(cut -d' ' -f4 "$WORK/ab-feat" | med)
+    delta=$(awk -v a="$f_cpu" -v b="$b_cpu" 'BEGIN { if (b > 0) printf "%+.1f%%", (a - b) * 100 / b; else print "n/a" }')
+    printf "%-36s %9s %9s %9s %9s %7s\n" "$label" "$b_rps" "$f_rps" "$b_cpu" "$f_cpu" "$delta"
+  done
+  # For scale: cache hits (the second and later identical JSON requests).
+  read -r h_rps _ _ h_cpu <<<"$(best "http://127.0.0.1:$FEAT_CACHE_PORT/v1/messages" "$WORK/anthropic-json-key.lua" "$CONNS" "$FEAT_CACHE_PID")"
+  printf "%-36s %9s %9s %9s %9s\n" "anthropic→chat json, cache hits" "" "$h_rps" "" "$h_cpu"
+fi
 
 # Memory per idle stream: open IDLE_STREAMS streams whose upstream sends one event then stays
 # silent, and compare the proxy's RSS before and after.

@@ -42,7 +42,7 @@ BAD = [
     pytest.param(UPSTREAMS + "routes:\n  - {match: 5, upstream: openai}\n",
                  "6:13: routes[0].match: expected a string, got a number (quote it to make it a string)", id="match-number"),
     pytest.param(UPSTREAMS + "route:\n  - {match: '*', upstream: openai}\n",
-                 "5:1: route: unknown key (expected one of: upstreams, routes)", id="top-typo"),
+                 "5:1: route: unknown key (expected one of: upstreams, routes, clients, cache, admin, env_file)", id="top-typo"),
     pytest.param(UPSTREAMS + "    api_key_envv: OPENAI_API_KEY\nroutes:\n  - {match: '*', upstream: openai}\n",
                  "5:5: upstreams.openai.api_key_envv: unknown key", id="upstream-typo"),
     pytest.param(UPSTREAMS + "    pass_client_key: \"true\"\nroutes:\n  - {match: '*', upstream: openai}\n",
