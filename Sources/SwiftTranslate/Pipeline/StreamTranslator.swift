@@ -39,17 +39,17 @@ public struct StreamTranslator {
         }
         switch (from, to) {
         case (.openaiChat, .anthropic):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         case (.anthropic, .openaiChat):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiResponses, .anthropic):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: AnthropicStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiResponses, .openaiChat):
-            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: ResponsesStreamDecoder(settings: settings), encoder: ChatStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         case (.anthropic, .openaiResponses):
-            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: AnthropicStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         case (.openaiChat, .openaiResponses):
-            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), maxEventBytes: settings.config.maxBodyBytes, upstream: from)
+            pipe = TranslatingPipe(decoder: ChatStreamDecoder(settings: settings), encoder: ResponsesStreamEncoder(settings: settings), meter: StreamUsageMeter(format: from), maxEventBytes: settings.config.maxBodyBytes)
         default:
             throw TranslateError.unsupported("", "streams from \(from.name) to \(to.name) are not supported")
         }

@@ -1,12 +1,3 @@
-/// What an upstream reported about a finished response or stream: its token usage (nil when it
-/// reported none) and its model name (nil when it named none). Read by `apx_response_usage` and
-/// `apx_stream_usage`, so that hosts meter and log without scanning bytes.
-public struct UsageReport: Sendable, Equatable {
-    public var usage: NUsage? = nil
-    public var model: String? = nil
-    public init(usage: NUsage? = nil, model: String? = nil) { self.usage = usage; self.model = model }
-}
-
 /// Reads usage and model from upstream documents, one format at a time, with each format's own
 /// usage decoder (AnthropicUsage, ChatUsage, ResponsesUsage): the same figures a translation
 /// reports to the client. Counts saturate at `Counts.maxTokens`.
@@ -35,7 +26,7 @@ enum UsageReader {
 ///   Responses: `response.model` of any response event; `response.usage` of the closing
 ///              `response.completed` / `incomplete` / `failed`.
 /// A value that is not a count is not an error here (the translation reports it): it is left out.
-struct StreamUsageMeter {
+struct StreamUsageMeter: StreamMeter {
     let format: Format
     private(set) var report = UsageReport()
 

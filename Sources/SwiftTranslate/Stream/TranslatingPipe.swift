@@ -1,15 +1,15 @@
 /// SSE parser → decoder → neutral events → encoder → client bytes.
-struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder>: StreamPipe {
+struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder, Meter: StreamMeter>: StreamPipe {
     private var parser: SSEParser
     private var decoder: Decoder
     private var encoder: Encoder
     /// Reused between events.
     private var events: [StreamEvent] = []
-    private var meter: StreamUsageMeter
+    private var meter: Meter
 
-    init(decoder: Decoder, encoder: Encoder, maxEventBytes: Int, upstream: Format) {
+    init(decoder: Decoder, encoder: Encoder, meter: Meter, maxEventBytes: Int) {
         parser = SSEParser(maxEventBytes: maxEventBytes)
-        meter = StreamUsageMeter(format: upstream)
+        self.meter = meter
         self.decoder = decoder
         self.encoder = encoder
         events.reserveCapacity(8)
