@@ -69,7 +69,7 @@ import Testing
         var out: [UInt8] = []
         let created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_X\",\"created_at\":7,\"model\":\"m\",\"status\":\"in_progress\",\"output\":[]}}\n\n"
         try t.feed(Array(("\n: processing\n\n" + created).utf8)[...], into: &out)
-        t.fail(StreamFailure.error(status: 502, message: "cut"), into: &out)
+        t.fail(NError(status: 502, message: "cut"), into: &out)
         let s = String(decoding: out, as: UTF8.self)
         let opening = Array("event: response.created".utf8)
         let openings = (0...max(out.count - opening.count, 0)).filter { out[$0...].starts(with: opening) }.count
