@@ -3,6 +3,7 @@
 (apx_request_model): the host scans no JSON."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -19,7 +20,14 @@ def ant(proxy):
 
 
 def request_line(proxy, model):
-    lines = [l for l in proxy.logs().splitlines() if f"model={model}" in l and "latency_ms=" in l]
+    # The line is written when the call ends, which may be just after the client read the last
+    # byte of a stream: wait for it a little.
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [l for l in proxy.logs().splitlines() if f"model={model}" in l and "latency_ms=" in l]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
     assert lines, proxy.logs()[-2000:]
     return lines[-1]
 
