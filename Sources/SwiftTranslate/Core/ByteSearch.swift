@@ -21,12 +21,36 @@ enum ByteSearch {
         firstIndex(of: needle, in: haystack) != nil
     }
 
-    /// Where `needle` first occurs in `haystack` (bytes, exact), or nil.
+    /// Where `needle` first occurs in `haystack` (bytes, exact), or nil. A needle whose first two
+    /// bytes are ASCII is looked for 8 positions at a time (both bytes tested word-wise; the
+    /// metering of passthrough streams scans every byte of them for `"usage"`).
     static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
         guard let first = needle.first else { return haystack.startIndex }
         guard haystack.count >= needle.count else { return nil }
         let last = haystack.endIndex - needle.count
         var i = haystack.startIndex
+        if needle.count >= 2, first < 0x80, needle[1] < 0x80 {
+            let second = needle[1]
+            let span = haystack.span
+            let raw = span.bytes
+            let base = haystack.startIndex
+            // Candidates at k...k+7 need bytes up to k+8; a flagged position is only a candidate
+            // (JSONBytes.equal may flag above a true match), checked in full below.
+            var k = 0
+            while span.count - k >= 9 && base + k <= last {
+                let w0 = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: k, as: UInt64.self))
+                let w1 = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: k + 1, as: UInt64.self))
+                let m = JSONBytes.equal(w0, first) & JSONBytes.equal(w1, second)
+                if m == 0 { k += 8; continue }
+                k += JSONBytes.firstByte(m)
+                if base + k > last { return nil }
+                var j = 0
+                while j < needle.count && span[k + j] == needle[j] { j += 1 }
+                if j == needle.count { return base + k }
+                k += 1
+            }
+            i = base + k
+        }
         while i <= last {
             if haystack[i] == first {
                 var j = 1
