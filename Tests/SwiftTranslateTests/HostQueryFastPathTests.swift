@@ -158,7 +158,7 @@ import Testing
         let alphabet = Array("\"usage\"model:{ ab".utf8) + [0x80, 0xE9]
         for needle in ["\"usage\"", "\"model\"", "ab", "\u{e9}x", "x"].map({ Array($0.utf8) }) {
             for _ in 0..<400 {
-                let n = rng.next(40)
+                let n = rng.next(80)
                 let hay = (0..<n).map { _ in alphabet[rng.next(alphabet.count)] }
                 let lo = rng.next(n + 1)
                 let slice = hay[lo...]
