@@ -87,7 +87,7 @@ static apx_translator *T;
 /* ---- one-shot ---- */
 
 typedef struct { int kind; apx_format from, to; blob body; } oneshot;
-enum { REQUEST, RESPONSE, TOKENS };
+enum { REQUEST, RESPONSE, TOKENS, MODEL };
 
 static apx_status run_oneshot(void *p, long iters, apx_error *e) {
     oneshot *c = p;
@@ -99,6 +99,7 @@ static apx_status run_oneshot(void *p, long iters, apx_error *e) {
         switch (c->kind) {
         case REQUEST: st = apx_request_translate(T, c->from, c->to, c->body.data, c->body.len, &out, &ex, e); break;
         case RESPONSE: st = apx_response_translate(T, NULL, c->from, c->to, c->body.data, c->body.len, &out, e); break;
+        case MODEL: st = apx_request_model(T, c->from, c->body.data, c->body.len, &out, e); break;
         default: st = apx_count_tokens(T, c->from, c->body.data, c->body.len, &tokens, e); break;
         }
         if (st != APX_OK) return st;
@@ -117,7 +118,7 @@ static void na(const char *label, const apx_error *e) {
 static void row_oneshot(int kind, const char *what, apx_format from, apx_format to, const char *file) {
     oneshot c = {kind, from, to, load(file)};
     char label[160];
-    if (kind == TOKENS) snprintf(label, sizeof label, "%s %s (%.1f KB)", what, apx_format_name(from), c.body.len / 1000.0);
+    if (kind == TOKENS || kind == MODEL) snprintf(label, sizeof label, "%s %s (%.1f KB)", what, apx_format_name(from), c.body.len / 1000.0);
     else snprintf(label, sizeof label, "%s %s -> %s (%.1f KB)", what, apx_format_name(from), apx_format_name(to), c.body.len / 1000.0);
     apx_error e;
     double s = measure(run_oneshot, &c, &e);
@@ -223,6 +224,9 @@ int main(int argc, char **argv) {
     row_oneshot(RESPONSE, "response", R, A, "responses_response.json");
     row_oneshot(RESPONSE, "response", A, R, "anthropic_response.json");
     row_oneshot(TOKENS, "count_tokens", A, A, "anthropic_50k.json");
+    row_oneshot(MODEL, "request_model", A, A, "anthropic_50k.json");
+    row_oneshot(MODEL, "request_model", A, A, "anthropic_200k.json");
+    row_oneshot(MODEL, "request_model", A, A, "anthropic_1m.json");
     printf("-- streams --\n");
     row_event("text delta", C, A, "chat_text_prologue.sse", "chat_text_event.sse");
     row_event("tool-argument delta", C, A, "chat_tool_prologue.sse", "chat_tool_event.sse");
@@ -232,6 +236,8 @@ int main(int argc, char **argv) {
     row_event("text delta", A, R, "anth_text_prologue.sse", "anth_text_event.sse");
     row_long(C, A, "chat_long.sse");
     row_long(A, C, "anth_long.sse");
+    row_long(C, C, "chat_long.sse"); /* passthrough: forwarded raw, metered for apx_stream_usage */
+    row_long(A, A, "anth_long.sse");
     apx_translator_free(T);
     return 0;
 }

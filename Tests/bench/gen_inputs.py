@@ -259,6 +259,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     files = {
         "anthropic_50k.json": sized(anthropic_request, 50_000),
+        "anthropic_200k.json": sized(anthropic_request, 200_000),
         "anthropic_1m.json": sized(anthropic_request, 1_000_000),
         "chat_50k.json": sized(chat_request, 50_000),
         "chat_1m.json": sized(chat_request, 1_000_000),

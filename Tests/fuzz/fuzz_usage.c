@@ -73,6 +73,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (st != APX_OK) {
             fz_check_error(st, &e);
             FUZZ_CHECK(out.data == NULL && out.len == 0, "output written on failure");
+            if (st == APX_ERR_JSON || st == APX_ERR_LIMIT) {
+                /* apx_request_model validates the whole body as a translation does (it only
+                   builds less of the tape): the translation stops at the same error. */
+                apx_output o2 = {0};
+                apx_exchange *ex = NULL;
+                apx_error e2;
+                fz_error_init(&e2);
+                apx_status st2 = apx_request_translate(t, from, to, r.p, r.n, &o2, &ex, &e2);
+                FUZZ_CHECK(st2 == st && e2.offset == e.offset && strcmp(e2.message, e.message) == 0,
+                           "request_model error %d at %lld (%s), translation %d at %lld (%s)", (int)st, (long long)e.offset,
+                           e.message, (int)st2, (long long)e2.offset, e2.message);
+                apx_output_free(&o2);
+                apx_exchange_free(ex);
+            }
         } else {
             FUZZ_CHECK((out.len == 0) == (out.data == NULL), "data/len mismatch");
             FUZZ_CHECK(out.len <= r.n, "model longer than the body");

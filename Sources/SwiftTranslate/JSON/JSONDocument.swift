@@ -30,6 +30,19 @@ public final class JSONDocument: @unchecked Sendable {
         return JSONDocument(bytes: bytes, nodes: nodes)
     }
 
+    /// Validates all of `bytes` exactly as `parse` does (the same errors at the same offsets) but
+    /// puts only the root and its direct members on the tape: a container inside the root has no
+    /// children here, so only the root's own members may be read (`root[key]` and their scalars).
+    /// Cheaper than `parse` where one top-level field is wanted (`Translator.requestModel`).
+    static func parseTopLevel(_ bytes: [UInt8], maxDepth: Int = 512) throws(TranslateError) -> JSONDocument {
+        guard bytes.count < maxBytes else {
+            throw TranslateError(.limit, "JSON document of \(bytes.count) bytes: the parser takes less than \(maxBytes)", offset: maxBytes)
+        }
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, recordDepth: 1)
+        let nodes = try parser.parse()
+        return JSONDocument(bytes: bytes, nodes: nodes)
+    }
+
     public static func parse(_ text: String, maxDepth: Int = 512) throws(TranslateError) -> JSONDocument {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }

@@ -3,18 +3,32 @@
 struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
+    /// Values nested deeper than this (the root is at 0) are validated but not put on the tape:
+    /// a container at `recordDepth` gets a node with no children. `Int.max`: the whole tape.
+    let recordDepth: Int
     var pos = 0
     var nodes: [JSONNode] = []
-    /// Indices (into `nodes`) of the open containers.
-    var stack: [Int] = []
+    /// An open container: its node (-1 when not recorded), where it opened, its kind.
+    struct Open {
+        var node: Int
+        var start: Int
+        var isObject: Bool
+    }
+    /// The open containers, innermost last.
+    var stack: [Open] = []
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, recordDepth: Int = Int.max) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.recordDepth = recordDepth
         // Small input: a guess (a doubling is cheap). Large input: an upper bound, so the tape is
         // allocated once (a doubling holds the old and the new tape at once: 1.7x the tape).
-        nodes.reserveCapacity(bytes.count < (1 << 20) ? bytes.count / 8 + 4 : JSONParser.nodeBound(bytes))
+        // A shallow tape: a guess, whatever the input size.
+        nodes.reserveCapacity(recordDepth < Int.max ? 64 : bytes.count < (1 << 20) ? bytes.count / 8 + 4 : JSONParser.nodeBound(bytes))
     }
+
+    /// Whether a value opened now goes on the tape.
+    @inline(__always) private var recording: Bool { stack.count <= recordDepth }
 
     /// At least the number of nodes of `bytes`: every value and key but the root follows one of
     /// `[ { , :` (counted 8 bytes at a time; SWAR false positives only over-count).
@@ -88,8 +102,12 @@ struct JSONParser {
                 throw TranslateError(.limit, "JSON nesting deeper than \(maxDepth) at byte \(pos)", offset: pos)
             }
             let kind: JSONKind = bytes[pos] == UInt8(ascii: "{") ? .object : .array
-            stack.append(nodes.count)
-            nodes.append(JSONNode(kind: kind, escaped: false, start: pos, end: pos, next: 0))
+            if recording {
+                stack.append(Open(node: nodes.count, start: pos, isObject: kind == .object))
+                nodes.append(JSONNode(kind: kind, escaped: false, start: pos, end: pos, next: 0))
+            } else {
+                stack.append(Open(node: -1, start: pos, isObject: kind == .object))
+            }
             pos += 1
             skipWhitespace()
             let close: UInt8 = kind == .object ? UInt8(ascii: "}") : UInt8(ascii: "]")
@@ -120,9 +138,9 @@ struct JSONParser {
     private mutating func parseContainerContinuation() throws(TranslateError) -> Expect {
         guard let top = stack.last else { return .continuation }
         skipWhitespace()
-        let isObject = nodes[top].kind == .object
+        let isObject = top.isObject
         guard pos < bytes.count else {
-            throw fail("unterminated \(isObject ? "object" : "array") opened at byte \(nodes[top].start)", at: pos)
+            throw fail("unterminated \(isObject ? "object" : "array") opened at byte \(top.start)", at: pos)
         }
         let b = bytes[pos]
         if b == UInt8(ascii: ",") {
@@ -153,9 +171,9 @@ struct JSONParser {
     }
 
     private mutating func closeTop() {
-        guard let top = stack.popLast() else { return }
-        nodes[top].end = pos
-        nodes[top].next = nodes.count
+        guard let top = stack.popLast(), top.node >= 0 else { return }
+        nodes[top.node].end = pos
+        nodes[top.node].next = nodes.count
     }
 
     private mutating func literal(_ word: StaticString, _ kind: JSONKind) throws(TranslateError) {
@@ -167,6 +185,7 @@ struct JSONParser {
             throw fail("invalid literal", at: start)
         }
         pos += n
+        guard recording else { return }
         nodes.append(JSONNode(kind: kind, escaped: false, start: start, end: pos, next: nodes.count + 1))
     }
 
@@ -192,6 +211,7 @@ struct JSONParser {
             guard pos < bytes.count && isDigit(bytes[pos]) else { throw fail("a digit must follow the exponent", at: pos) }
             while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
         }
+        guard recording else { return }
         nodes.append(JSONNode(kind: .number, escaped: false, start: start, end: pos, next: nodes.count + 1))
     }
 
@@ -201,8 +221,9 @@ struct JSONParser {
     private mutating func parseString() throws(TranslateError) {
         let start = pos + 1
         let (end, escaped) = try scanString(from: start)
-        nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: end, next: nodes.count + 1))
         pos = end + 1
+        guard recording else { return }
+        nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: end, next: nodes.count + 1))
     }
 
     /// The offset of the closing quote of the string whose content starts at `start`, and whether

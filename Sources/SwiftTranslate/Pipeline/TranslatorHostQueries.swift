@@ -6,7 +6,10 @@ extension Translator {
     /// object), APX_ERR_LIMIT (body size, nesting).
     public func requestModel(format: Format, body: consuming [UInt8]) throws(TranslateError) -> String {
         try checkBodySize(body.count)
-        let doc = try JSONDocument.parse(consume body)
+        // The whole body is validated (a request that would not translate gets the same
+        // APX_ERR_JSON, at the same offset, as from apx_request_translate), but only the top
+        // level is put on the tape. `model`, its kind and a repeated key resolve as in a full parse.
+        let doc = try JSONDocument.parseTopLevel(consume body)
         let root = doc.root
         guard root.isObject else { throw TranslateError.invalid("", "a request must be a JSON object, got \(root.kindDescription)") }
         guard let model = root["model"] else { throw TranslateError.invalid("model", "missing: a request names its model") }

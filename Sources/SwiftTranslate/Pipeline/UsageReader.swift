@@ -54,21 +54,56 @@ struct StreamUsageMeter: StreamMeter {
         }
     }
 
-    /// Raw passthrough bytes (whole events, not parsed for the client): only events that may
-    /// carry what is still wanted are parsed: a usage object (`"usage":{`, not the
-    /// `"usage":null` many chunks carry), or a model name while none is known.
+    /// Raw passthrough bytes (whole events, not parsed for the client). Only the events that may
+    /// carry what is still wanted are parsed, each alone (its bounds found around the hit): one
+    /// holding a usage object (`"usage":{`, not the `"usage":null` many chunks carry), or one
+    /// naming a model while none is known. The other bytes are only searched, once.
     mutating func observe(raw events: ArraySlice<UInt8>) {
-        let wantModel = report.model == nil
-        guard Self.hasUsageObject(events) || (wantModel && ByteSearch.contains(events, Self.modelKey)) else { return }
+        var from = events.startIndex
+        var usageHit = Self.usageObjectCandidate(in: events, from: from)
+        while from < events.endIndex {
+            if let u = usageHit, u < from { usageHit = Self.usageObjectCandidate(in: events, from: from) }
+            var hit = usageHit
+            if report.model == nil, let m = ByteSearch.firstIndex(of: Self.modelKey, in: events[from..<(usageHit ?? events.endIndex)]) { hit = m }
+            guard let h = hit else { return }
+            let start = SSEEventEnds.last(in: events[..<h], notBefore: from, before: .streamStart) ?? from
+            var end = SSEEventEnds.first(in: events, from: h, before: .streamStart) ?? events.endIndex
+            if end < events.endIndex, events[end - 1] == 0x0D, events[end] == 0x0A { end += 1 }
+            observe(parsing: events[start..<end])
+            from = end
+        }
+    }
+
+    /// Parses `bytes` (whole events) and observes those whose data holds a usage object, or a
+    /// model while none is known.
+    private mutating func observe(parsing bytes: ArraySlice<UInt8>) {
         var parser = SSEParser()
-        var pos = events.startIndex
+        var pos = bytes.startIndex
         var parsed: [SSEEvent] = []
-        while let e = try? parser.next(in: events, at: &pos) { parsed.append(e) }
+        while let e = try? parser.next(in: bytes, at: &pos) { parsed.append(e) }
         parsed += (try? parser.finish()) ?? []
         for e in parsed where e.kind == .message && e.data.first == UInt8(ascii: "{") {
             guard Self.hasUsageObject(e.data[...]) || (report.model == nil && ByteSearch.contains(e.data[...], Self.modelKey)) else { continue }
             if let doc = try? JSONDocument.parse(e.data) { observe(e, json: doc.root) }
         }
+    }
+
+    /// Where raw SSE bytes may hold a usage object, from `from`: `"usage"` followed (after blanks
+    /// and the colon) by `{`, or by a line end (the object may open on the next `data:` line; the
+    /// event's joined data decides).
+    static func usageObjectCandidate(in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+        var from = start
+        while let hit = ByteSearch.firstIndex(of: usageKey, in: bytes[from...]) {
+            var i = hit + usageKey.count
+            var lineEnd = false
+            while i < bytes.endIndex, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == UInt8(ascii: ":") {
+                if bytes[i] == 0x0A || bytes[i] == 0x0D { lineEnd = true }
+                i += 1
+            }
+            if lineEnd || (i < bytes.endIndex && bytes[i] == UInt8(ascii: "{")) { return hit }
+            from = hit + 1
+        }
+        return nil
     }
 
     /// Whether `bytes` hold `"usage"` followed (after blanks and the colon) by an object.
