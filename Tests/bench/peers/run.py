@@ -50,7 +50,7 @@ LITELLM_ENV = {  # local only: no cost-map download, no telemetry, quiet
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="Tests/bench/peers/run.sh", description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=7, help="runs per in-process row (median; default 7)")
-    p.add_argument("--duration", type=float, default=5, help="seconds per wrk run (default 5)")
+    p.add_argument("--duration", type=float, default=5, help="seconds per wrk run (default 5; one uncounted warm-up run per target first)")
     p.add_argument("--repeat", type=int, default=3, help="wrk runs per proxy figure (median; default 3)")
     p.add_argument("--conns", type=int, default=16, help="connections for requests/s (default 16)")
     p.add_argument("--litellm-workers", type=int, default=os.cpu_count() or 1,
@@ -186,7 +186,7 @@ class Wrk:
 
     def run(self, url, lua, conns, pids):
         c0 = cpu_ticks(pids)
-        out = subprocess.run(self.pin + ["wrk", "-t1", "-c%d" % conns, "-d%gs" % self.a.duration, "--latency", "-s", lua, url],
+        out = subprocess.run(self.pin + ["wrk", "-t1", "-c%d" % conns, "-d%gs" % self.a.duration, "--timeout", "60s", "--latency", "-s", lua, url],
                              capture_output=True, text=True).stdout
         c1 = cpu_ticks(pids)
         if "Non-2xx" in out or "Requests/sec" not in out:
@@ -311,6 +311,7 @@ general_settings: {disable_spend_logs: true, disable_error_logs: true}
             res = {}
             for who, (url, pid) in [("mock", (direct, mock.pid))] + list(targets.items()):
                 runs_t, runs_l = [], []
+                wrk.run(url, lua, a.conns, [])  # warm-up, not counted (LiteLLM's first requests load code lazily)
                 for _ in range(a.repeat):
                     pids = tree(pid)
                     runs_t.append(wrk.run(url, lua, a.conns, pids))
