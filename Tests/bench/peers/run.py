@@ -57,6 +57,7 @@ def parse_args(argv):
                    help="LiteLLM proxy worker processes (default: one per CPU, as apxlate serve uses every core)")
     p.add_argument("--skip-inproc", action="store_true", help="leave the in-process rows out")
     p.add_argument("--skip-proxy", action="store_true", help="leave the proxy rows out")
+    p.add_argument("--json", help="also write the figures to this file (JSON)")
     p.add_argument("--bin", default=os.path.join(ROOT, "build", "bin", "apxlate"), help="the apxlate binary")
     p.add_argument("--lib", default=os.path.join(ROOT, "build", "lib"), help="directory of libapxlate.so")
     a = p.parse_args(argv)
@@ -375,6 +376,9 @@ def main(argv):
     if not a.skip_proxy:
         with tempfile.TemporaryDirectory(prefix="apxlate-peers.") as work:
             prox = proxies(a, work)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"inproc": ins, "proxy": prox}, f, indent=1)
     print("\nTargets (issue 11): apxlate ≥ 20× LiteLLM in-process on every body, ≥ 150× its proxy throughput")
     if ins:
         for label, cu, _, lu, _ in ins[:3]:
