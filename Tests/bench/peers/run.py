@@ -53,8 +53,8 @@ def parse_args(argv):
     p.add_argument("--duration", type=float, default=5, help="seconds per wrk run (default 5; one uncounted warm-up run per target first)")
     p.add_argument("--repeat", type=int, default=3, help="wrk runs per proxy figure (median; default 3)")
     p.add_argument("--conns", type=int, default=16, help="connections for requests/s (default 16)")
-    p.add_argument("--litellm-workers", type=int, default=os.cpu_count() or 1,
-                   help="LiteLLM proxy worker processes (default: one per CPU, as apxlate serve uses every core)")
+    p.add_argument("--litellm-workers", type=int, default=1,
+                   help="LiteLLM proxy worker processes (default 1, its own default; on 2 shared cores 2 workers were no faster)")
     p.add_argument("--skip-inproc", action="store_true", help="leave the in-process rows out")
     p.add_argument("--skip-proxy", action="store_true", help="leave the proxy rows out")
     p.add_argument("--json", help="also write the figures to this file (JSON)")

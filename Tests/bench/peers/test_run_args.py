@@ -14,7 +14,7 @@ import run  # noqa: E402
 def test_defaults():
     a = run.parse_args([])
     assert (a.runs, a.repeat, a.conns, a.duration) == (7, 3, 16, 5)
-    assert a.litellm_workers == (os.cpu_count() or 1)
+    assert a.litellm_workers == 1
     assert not a.skip_inproc and not a.skip_proxy
 
 
