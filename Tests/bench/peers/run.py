@@ -50,7 +50,7 @@ LITELLM_ENV = {  # local only: no cost-map download, no telemetry, quiet
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="Tests/bench/peers/run.sh", description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=7, help="runs per in-process row (median; default 7)")
-    p.add_argument("--duration", type=float, default=5, help="seconds per wrk run (default 5; one uncounted warm-up run per target first)")
+    p.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5; one uncounted warm-up run per target first)")
     p.add_argument("--repeat", type=int, default=3, help="wrk runs per proxy figure (median; default 3)")
     p.add_argument("--conns", type=int, default=16, help="connections for requests/s (default 16)")
     p.add_argument("--litellm-workers", type=int, default=1,
@@ -187,7 +187,7 @@ class Wrk:
 
     def run(self, url, lua, conns, pids):
         c0 = cpu_ticks(pids)
-        out = subprocess.run(self.pin + ["wrk", "-t1", "-c%d" % conns, "-d%gs" % self.a.duration, "--timeout", "60s", "--latency", "-s", lua, url],
+        out = subprocess.run(self.pin + ["wrk", "-t1", "-c%d" % conns, "-d%ds" % self.a.duration, "--timeout", "60s", "--latency", "-s", lua, url],
                              capture_output=True, text=True).stdout
         c1 = cpu_ticks(pids)
         if "Non-2xx" in out or "Requests/sec" not in out:
@@ -326,6 +326,10 @@ general_settings: {disable_spend_logs: true, disable_error_logs: true}
         bad |= non_loopback_peers(tree(lite.pid))
         if bad:
             sys.exit("LiteLLM opened non-loopback connections: %s" % ", ".join(sorted(bad)))
+        log = open(os.path.join(work, "litellm.log"), errors="replace").read()
+        tried = [w for w in ("githubusercontent", "fetch attempt", "127.0.0.1:9", "ProxyError") if w in log]
+        if tried:  # it tried the network (the dead loopback proxy catches what the socket sampling may miss)
+            sys.exit("LiteLLM tried to reach the network (%s in its log):\n%s" % (", ".join(tried), log[-2000:]))
         print("\nProxies: %d CPUs; wrk on CPU 0, nginx (the canned upstream) on CPU %d, proxies unpinned; LiteLLM %d worker(s), up in %.0f s"
               % (ncpu, ncpu - 1, a.litellm_workers, lite_start))
         print("median of %d wrk runs of %gs: requests/s and proxy CPU per request with %d connections, latency added over the upstream alone with 1"
@@ -345,7 +349,7 @@ general_settings: {disable_spend_logs: true, disable_error_logs: true}
                 ratio(y["p99"] - m["p99"], x["p99"] - m["p99"]), ratio(y["cpu"], x["cpu"]), ratio(y["rss"], x["rss"])))
             out.append((label, res))
         print("(last row of a case: requests/s is apxlate's over LiteLLM's, the other columns LiteLLM's over apxlate's; n/a where a figure is not positive)")
-        print("LiteLLM loopback-only check: no non-loopback socket seen")
+        print("LiteLLM loopback-only check: no non-loopback socket seen, no fetch attempt in its log")
         return out
     finally:
         for p in procs:
