@@ -54,6 +54,12 @@ wheel: lib
 bench: all
 	bash Tests/bench/run.sh
 
+# apxlate and LiteLLM side by side, in-process and as proxies (Tests/bench/peers/run.sh; makes
+# .venv-peers with LiteLLM from PyPI, so not in CI). PEERS_ARGS passes options (--help lists them).
+.PHONY: bench-peers
+bench-peers: all
+	bash Tests/bench/peers/run.sh $(PEERS_ARGS)
+
 # libFuzzer targets (Tests/fuzz/README.md): `make fuzz` is the short run CI does (replay the
 # regression files, then FUZZ_SECONDS per target); `make fuzz-long` the campaign, going on past
 # crashes (saved in build/fuzz-long/artifacts); `make fuzz-report` its table.
