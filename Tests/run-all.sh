@@ -20,6 +20,7 @@ suite "swift unit and fixture tests (and the layering check)" \
   bash -c 'bash Tests/tools/check_layers.sh && APXLATE_LIB_ONLY=1 swift test'
 suite "C ABI tests" bash Tests/c/run.sh
 suite "python binding and SDK tests" env APXLATE_LIBRARY="$ROOT/build/lib/libapxlate.so" "$PY" -m pytest -q Tests/python
+suite "bench-peers argument checks (no LiteLLM needed)" "$PY" -m pytest -q -p no:cacheprovider Tests/bench/peers
 suite "proxy tests" env APXLATE_BIN="$ROOT/build/bin/apxlate" "$PY" -m pytest -q Tests/proxy
 suite "real clients (Codex CLI, OpenAI Agents SDK)" env APXLATE_BIN="$ROOT/build/bin/apxlate" PYTHON="$PY" \
   "$PY" -m pytest -q -p no:cacheprovider --durations=0 Tests/clients
