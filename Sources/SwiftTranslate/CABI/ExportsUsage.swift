@@ -8,11 +8,14 @@ extension CBuffers {
     /// truncated to the array (at a character boundary), "" when none.
     static func setUsage(_ out: UnsafeMutablePointer<apx_usage>, _ report: UsageReport) {
         let u = report.usage
-        out.pointee.input_tokens = u.map { Int64($0.input) } ?? -1
-        out.pointee.output_tokens = u.map { Int64($0.output) } ?? -1
-        out.pointee.cache_read_tokens = u.map { Int64($0.cacheRead) } ?? -1
-        out.pointee.cache_write_tokens = u.map { Int64($0.cacheWrite) } ?? -1
-        out.pointee.reasoning_tokens = u?.reasoning.map { Int64($0) } ?? -1
+        // Each count read is at most 2^48, but the whole prompt (input + cache read + cache write)
+        // and summed stream figures can pass it: the header promises 2^48 at most, so pin here.
+        func pinned(_ n: Int) -> Int64 { Int64(Swift.max(0, Swift.min(n, Counts.maxTokens))) }
+        out.pointee.input_tokens = u.map { pinned($0.input) } ?? -1
+        out.pointee.output_tokens = u.map { pinned($0.output) } ?? -1
+        out.pointee.cache_read_tokens = u.map { pinned($0.cacheRead) } ?? -1
+        out.pointee.cache_write_tokens = u.map { pinned($0.cacheWrite) } ?? -1
+        out.pointee.reasoning_tokens = u?.reasoning.map { pinned($0) } ?? -1
         copyCString(report.model ?? "", into: &out.pointee.model)
     }
 }
