@@ -9,14 +9,14 @@ public enum TokenEstimate {
     public static func request(_ r: NRequest) -> Int {
         var bytes = 0
         var fixed = 3
-        for s in r.system { bytes += s.text.utf8.count }
+        for s in r.system { bytes += s.json.decodedCount }
         for m in r.messages {
             fixed += 4
             for p in m.parts { count(p, &bytes, &fixed) }
         }
         for t in r.tools {
             fixed += 8
-            bytes += t.name.utf8.count + (t.description?.utf8.count ?? 0) + (t.schema?.count ?? 0)
+            bytes += t.name.utf8.count + (t.descriptionJSON?.decodedCount ?? 0) + (t.schema?.count ?? 0)
         }
         return fixed + (bytes + 3) / 4
     }
@@ -25,11 +25,11 @@ public enum TokenEstimate {
     /// documents and opaque blocks inside a tool result, never another tool result.
     private static func count(_ p: NPart, _ bytes: inout Int, _ fixed: inout Int) {
         switch p {
-        case .text(let t): bytes += t.text.utf8.count
+        case .text(let t): bytes += t.json.decodedCount
         case .image: fixed += imageTokens
         case .document(let d):
             if case .text(let s) = d.source { bytes += s.utf8.count } else { fixed += documentTokens }
-        case .thinking(let t): bytes += t.text.utf8.count
+        case .thinking(let t): bytes += t.json.decodedCount
         case .redactedThinking(let d): bytes += d.utf8.count / 2
         case .reasoningItem(let r): for s in r.summary { bytes += s.utf8.count }
         case .toolCall(let c): bytes += c.name.utf8.count + c.arguments.count; fixed += 4

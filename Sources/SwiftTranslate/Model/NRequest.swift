@@ -40,11 +40,24 @@ public struct NMessage: Sendable {
 
 /// Text with its Anthropic extras (kept as raw JSON so they can be re-emitted exactly).
 public struct NText: Sendable {
-    public var text: String
+    /// The text as the escaped body of a JSON string, as the client sent it: JSON encoders copy
+    /// it verbatim (`JSONWriter.string(_: JSONText)`); `text` decodes it for inspection.
+    var json: JSONText
     public var cacheControl: [UInt8]? = nil
     public var citations: [UInt8]? = nil
+
+    /// The decoded text (a decode per read: hot paths use `json`).
+    public var text: String {
+        get { json.decoded }
+        set { json = JSONText(escaping: newValue) }
+    }
+
     public init(_ text: String, cacheControl: [UInt8]? = nil, citations: [UInt8]? = nil) {
-        self.text = text; self.cacheControl = cacheControl; self.citations = citations
+        self.json = JSONText(escaping: text); self.cacheControl = cacheControl; self.citations = citations
+    }
+
+    init(json: JSONText, cacheControl: [UInt8]? = nil, citations: [UInt8]? = nil) {
+        self.json = json; self.cacheControl = cacheControl; self.citations = citations
     }
 }
 
@@ -75,10 +88,19 @@ public struct NDocument: Sendable {
 }
 
 public struct NThinking: Sendable {
-    public var text: String
+    /// The thinking text as the escaped body of a JSON string, as it arrived (see `NText.json`).
+    var json: JSONText
     /// Opaque; see `ThinkingSignature` for which vendor minted it.
     public var signature: String?
-    public init(text: String, signature: String?) { self.text = text; self.signature = signature }
+
+    /// The decoded text (a decode per read: hot paths use `json`).
+    public var text: String {
+        get { json.decoded }
+        set { json = JSONText(escaping: newValue) }
+    }
+
+    public init(text: String, signature: String?) { self.json = JSONText(escaping: text); self.signature = signature }
+    init(json: JSONText, signature: String?) { self.json = json; self.signature = signature }
 }
 
 /// An OpenAI Responses reasoning item, kept whole so it can be replayed.
@@ -117,7 +139,7 @@ public struct NToolResult: Sendable {
     }
 }
 
-public indirect enum NPart: Sendable {
+public enum NPart: Sendable {
     case text(NText)
     case image(NImage)
     case document(NDocument)
@@ -134,7 +156,13 @@ public indirect enum NPart: Sendable {
 
 public struct NTool: Sendable {
     public var name: String
-    public var description: String?
+    /// The description as the escaped body of a JSON string, as it arrived (see `NText.json`).
+    var descriptionJSON: JSONText?
+    /// The decoded description (a decode per read: encoders use `descriptionJSON`).
+    public var description: String? {
+        get { descriptionJSON?.decoded }
+        set { descriptionJSON = newValue.map { JSONText(escaping: $0) } }
+    }
     /// The JSON Schema, raw bytes as received; nil means "no parameters".
     public var schema: [UInt8]?
     public var strict: Bool?
@@ -142,7 +170,11 @@ public struct NTool: Sendable {
     /// A vendor built-in (Anthropic server tool, Responses built-in) kept raw; nil for functions.
     public var builtin: NBuiltinTool? = nil
     public init(name: String, description: String?, schema: [UInt8]?, strict: Bool? = nil) {
-        self.name = name; self.description = description; self.schema = schema; self.strict = strict
+        self.name = name; self.descriptionJSON = description.map { JSONText(escaping: $0) }; self.schema = schema; self.strict = strict
+    }
+
+    init(name: String, descriptionJSON: JSONText?, schema: [UInt8]?, strict: Bool? = nil) {
+        self.name = name; self.descriptionJSON = descriptionJSON; self.schema = schema; self.strict = strict
     }
 }
 

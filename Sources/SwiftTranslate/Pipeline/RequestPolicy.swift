@@ -45,10 +45,10 @@ enum RequestPolicy {
     }
 
     private static func stripBillingHeader(_ r: inout NRequest, _ ctx: inout TranslationContext) {
-        guard r.system.contains(where: { $0.text.hasPrefix(billingHeaderPrefix) }) else { return }
+        guard r.system.contains(where: { $0.json.hasPrefix(billingHeaderPrefix) }) else { return }
         var kept: [NText] = []
         for (i, t) in r.system.enumerated() {
-            if t.text.hasPrefix(billingHeaderPrefix) {
+            if t.json.hasPrefix(billingHeaderPrefix) {
                 ctx.diagnostics.dropped("system[\(i)]", "billing header line removed (it changes every session and defeats the upstream's prompt cache)")
             } else {
                 kept.append(t)
@@ -61,7 +61,7 @@ enum RequestPolicy {
     /// tool results in order, then tools), or nil. A billing header about to be removed does
     /// not count.
     private static func firstCacheControl(_ r: NRequest, skippingBillingHeader: Bool) -> String? {
-        if let i = r.system.firstIndex(where: { $0.cacheControl != nil && !(skippingBillingHeader && $0.text.hasPrefix(billingHeaderPrefix)) }) {
+        if let i = r.system.firstIndex(where: { $0.cacheControl != nil && !(skippingBillingHeader && $0.json.hasPrefix(billingHeaderPrefix)) }) {
             return "system[\(i)].cache_control"
         }
         for (i, m) in r.messages.enumerated() {

@@ -82,19 +82,20 @@ enum AnthropicRequestDecoder {
     }
 
     /// `system`: a string or a list of text blocks.
-    static func decodeSystem(_ v: JSONValue, _ path: String) throws(TranslateError) -> [NText] {
+    static func decodeSystem(_ v: JSONValue, _ path: @autoclosure () -> String) throws(TranslateError) -> [NText] {
         if v.isNull { return [] }
-        if let s = v.string { return [NText(s)] }
-        try FieldReads.array(v, path)
+        if let t = JSONText(v) { return [NText(json: t)] }
+        try FieldReads.array(v, path())
         var out: [NText] = []
         out.reserveCapacity(v.count)
         var i = 0
         for block in v.elements {
-            let p = "\(path)[\(i)]"
-            try FieldReads.object(block, p)
-            let type = try FieldReads.string(block, "type", p)
-            guard type == "text" else { throw TranslateError.invalid("\(p).type", "expected \"text\" in a system prompt, got \"\(type)\"") }
-            out.append(try AnthropicContentDecoder.text(block, p))
+            let k = i
+            func p() -> String { "\(path())[\(k)]" }
+            try FieldReads.object(block, p())
+            let type = try FieldReads.string(block, "type", p())
+            guard type == "text" else { throw TranslateError.invalid("\(p()).type", "expected \"text\" in a system prompt, got \"\(type)\"") }
+            out.append(try AnthropicContentDecoder.text(block, p()))
             i += 1
         }
         return out
@@ -106,23 +107,24 @@ enum AnthropicRequestDecoder {
         r.messages.reserveCapacity(v.count)
         var i = 0
         for m in v.elements {
-            let path = "messages[\(i)]"
+            let k = i
             i += 1
-            try FieldReads.object(m, path)
-            let role = try FieldReads.string(m, "role", path)
-            guard let content = m["content"] else { throw TranslateError.invalid(path, "missing \"content\"") }
+            func path() -> String { "messages[\(k)]" }
+            try FieldReads.object(m, path())
+            let role = try FieldReads.string(m, "role", path())
+            guard let content = m["content"] else { throw TranslateError.invalid(path(), "missing \"content\"") }
             switch role {
             case "system":
                 // Claude Code sends one; Anthropic's top-level system is the only place for it.
-                r.system.append(contentsOf: try decodeSystem(content, "\(path).content"))
+                r.system.append(contentsOf: try decodeSystem(content, "\(path()).content"))
             case "user", "assistant":
                 let nrole: NRole = role == "user" ? .user : .assistant
-                let parts = try AnthropicContentDecoder.content(content, "\(path).content", nrole, &state, &ctx)
+                let parts = try AnthropicContentDecoder.content(content, "\(path()).content", nrole, &state, &ctx)
                 var message = NMessage(role: nrole, parts: parts)
                 message.sourceIndex = i - 1
                 r.messages.append(message)
             default:
-                throw TranslateError.invalid("\(path).role", "expected \"user\", \"assistant\" or \"system\", got \"\(role)\"")
+                throw TranslateError.invalid("\(path()).role", "expected \"user\", \"assistant\" or \"system\", got \"\(role)\"")
             }
         }
     }

@@ -11,7 +11,7 @@ extension AnthropicRequestEncoder {
         case .thinking(let t):
             w.beginObject()
             w.field("type", "thinking")
-            w.field("thinking", t.text)
+            w.field("thinking", t.json)
             w.field("signature", t.signature ?? "")
             w.endObject()
         case .redactedThinking(let data):
@@ -36,7 +36,7 @@ extension AnthropicRequestEncoder {
     static func writeText(_ w: inout JSONWriter, _ t: NText) {
         w.beginObject()
         w.field("type", "text")
-        w.field("text", t.text)
+        w.field("text", t.json)
         if let c = t.cacheControl { w.field("cache_control", raw: c) }
         if let c = t.citations { w.field("citations", raw: c) }
         w.endObject()
@@ -137,13 +137,13 @@ extension AnthropicRequestEncoder {
         var content: [NPart] = []
         for (k, p) in r.content.enumerated() {
             switch p {
-            case .text(let t): if !isBlank(t.text) { content.append(p) }
+            case .text(let t): if !t.json.isBlank { content.append(p) }
             case .image, .document: content.append(p)
             default: ctx.diagnostics.dropped("\(path).content[\(k)]", "a tool result holds text, images and documents only; dropped")
             }
         }
         if content.count == 1, case .text(let t) = content[0], t.cacheControl == nil, t.citations == nil {
-            w.field("content", t.text)
+            w.field("content", t.json)
         } else if !content.isEmpty {
             w.key("content")
             w.beginArray()

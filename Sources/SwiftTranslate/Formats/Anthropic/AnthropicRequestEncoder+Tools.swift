@@ -57,7 +57,7 @@ extension AnthropicRequestEncoder {
             if written == 0 { w.key("tools"); w.beginArray() }
             w.beginObject()
             w.field("name", t.name)
-            if let d = t.description, !d.isEmpty { w.field("description", d) }
+            if let d = t.descriptionJSON, !d.isEmpty { w.field("description", d) }
             w.key("input_schema")
             try writeSchema(&w, t.schema, path, t.name)
             if let s = t.strict { w.field("strict", s) }

@@ -73,7 +73,7 @@ extension AnthropicRequestEncoder {
     static func admit(_ part: NPart, role: NRole, _ path: String, _ ctx: inout TranslationContext) -> NPart? {
         switch part {
         case .text(let t):
-            return isBlank(t.text) ? nil : part
+            return t.json.isBlank ? nil : part
         case .refusal(let s):
             return isBlank(s) ? nil : .text(NText(s))
         case .image, .document:

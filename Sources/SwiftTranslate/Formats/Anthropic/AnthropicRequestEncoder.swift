@@ -63,20 +63,20 @@ enum AnthropicRequestEncoder {
 
     /// A string, or text blocks when any part carries cache_control. Blank parts are left out.
     static func writeSystem(_ w: inout JSONWriter, _ system: [NText]) {
-        let parts = system.filter { !isBlank($0.text) }
+        let parts = system.filter { !$0.json.isBlank }
         if parts.isEmpty { return }
         w.key("system")
         if parts.contains(where: { $0.cacheControl != nil }) {
             w.beginArray()
-            for p in parts { writeText(&w, NText(p.text, cacheControl: p.cacheControl)) }
+            for p in parts { writeText(&w, NText(json: p.json, cacheControl: p.cacheControl)) }
             w.endArray()
         } else if parts.count == 1 {
-            w.string(parts[0].text)
+            w.string(parts[0].json)
         } else {
             w.beginString()
             for (i, p) in parts.enumerated() {
                 if i > 0 { w.stringPiece("\n\n") }
-                w.stringPiece(p.text)
+                w.stringPiece(p.json)
             }
             w.endString()
         }

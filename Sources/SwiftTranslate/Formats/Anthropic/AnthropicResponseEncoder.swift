@@ -31,10 +31,10 @@ enum AnthropicResponseEncoder {
     private static func writeBlock(_ part: NPart, _ path: String, _ w: inout JSONWriter, _ ctx: inout TranslationContext) {
         switch part {
         case .text(let t):
-            guard !t.text.isEmpty else { return }
+            guard !t.json.isEmpty else { return }
             w.beginObject()
             w.field("type", "text")
-            w.field("text", t.text)
+            w.field("text", t.json)
             if let c = t.citations { w.field("citations", raw: c) }
             w.endObject()
         case .refusal(let s):
@@ -43,7 +43,7 @@ enum AnthropicResponseEncoder {
         case .thinking(let t):
             w.beginObject()
             w.field("type", "thinking")
-            w.field("thinking", t.text)
+            w.field("thinking", t.json)
             let sig = t.signature ?? ""
             w.field("signature", sig.isEmpty ? ThinkingSignature.chat : sig)
             w.endObject()

@@ -21,9 +21,9 @@ enum AnthropicToolsDecoder {
                 continue
             }
             let name = try FieldReads.string(t, "name", path)
-            let description = try FieldReads.optionalString(t, "description", path)
+            let description = try FieldReads.optionalText(t, "description", path)
             let schema = try FieldReads.optionalRawObject(t, "input_schema", path)
-            var tool = NTool(name: name, description: description, schema: schema,
+            var tool = NTool(name: name, descriptionJSON: description, schema: schema,
                              strict: try FieldReads.optionalBool(t, "strict", path))
             tool.cacheControl = try FieldReads.optionalRawObject(t, "cache_control", path)
             for key in droppedToolKeys {

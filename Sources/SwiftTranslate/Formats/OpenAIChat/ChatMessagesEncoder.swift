@@ -6,7 +6,7 @@
 enum ChatMessagesEncoder {
     /// One system message: the text blocks joined with a blank line.
     static func system(_ system: [NText], _ w: inout JSONWriter) {
-        let texts = system.map(\.text)
+        let texts = system.map(\.json)
         guard !texts.isEmpty else { return }
         w.beginObject()
         w.field("role", "system")
@@ -17,7 +17,7 @@ enum ChatMessagesEncoder {
 
     /// A part of a Chat user message.
     enum UserPart {
-        case text(String)
+        case text(JSONText)
         case imageURL(url: String, detail: String?)
         case file(filename: String, dataURL: String)
     }
@@ -53,19 +53,19 @@ enum ChatMessagesEncoder {
     /// Images and files go to `moved` (the user message that follows).
     private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
                                     _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [String] = []
+        var texts: [JSONText] = []
         var media: [UserPart] = []
         for (k, c) in r.content.enumerated() {
             let cpath = path.child(k)
             switch c {
             case .text(let t):
-                texts.append(t.text)
+                texts.append(t.json)
             case .document(let d):
-                if case .text(let s) = d.source { texts.append(s) } else { userPart(c, cpath, &media, &once, &ctx) }
+                if case .text(let s) = d.source { texts.append(JSONText(escaping: s)) } else { userPart(c, cpath, &media, &once, &ctx) }
             case .opaque(.anthropic, "search_result", let raw):
                 if let s = SearchResultText.text(raw) {
                     once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
-                    texts.append(s)
+                    texts.append(JSONText(escaping: s))
                 } else {
                     userPart(c, cpath, &media, &once, &ctx)
                 }
@@ -88,7 +88,7 @@ enum ChatMessagesEncoder {
         w.endObject()
         if !media.isEmpty {
             ctx.diagnostics.dropped(path.text(), "images/files of tool result \(r.toolCallId) moved to a user message (a Chat tool message holds text only)")
-            moved.append(.text("Attachments from the result of tool call \(r.toolCallId):"))
+            moved.append(.text(JSONText(escaping: "Attachments from the result of tool call \(r.toolCallId):")))
             moved.append(contentsOf: media)
         }
     }
@@ -98,15 +98,15 @@ enum ChatMessagesEncoder {
         switch p {
         case .text(let t):
             if t.citations != nil { once.drop("citations", path.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
-            out.append(.text(t.text))
+            out.append(.text(t.json))
         case .refusal(let s):
-            out.append(.text(s))
+            out.append(.text(JSONText(escaping: s)))
         case .image(let img):
             switch img.source {
             case .base64(let mediaType, let data): out.append(.imageURL(url: "data:\(mediaType);base64,\(data)", detail: img.detail))
             case .url(let url): out.append(.imageURL(url: url, detail: img.detail))
             case .file: ctx.diagnostics.dropped(path.text(), "image with a file_id dropped (vendor file ids are not portable)")
-            case .text(let s): out.append(.text(s))
+            case .text(let s): out.append(.text(JSONText(escaping: s)))
             }
         case .document(let d):
             switch d.source {
@@ -117,7 +117,7 @@ enum ChatMessagesEncoder {
                 out.append(.file(filename: filename, dataURL: "data:\(mediaType);base64,\(data)"))
             case .text(let s):
                 if d.title != nil { once.drop("document.title", path.text(".title"), "document title dropped (a text document becomes a text part)", &ctx.diagnostics) }
-                out.append(.text(s))
+                out.append(.text(JSONText(escaping: s)))
             case .url(let url):
                 ctx.diagnostics.dropped(path.text(), "document by URL dropped (OpenAI Chat has no file URLs): \(url)")
             case .file:
@@ -126,7 +126,7 @@ enum ChatMessagesEncoder {
         case .opaque(let format, let type, let raw):
             if format == .anthropic, type == "search_result", let s = SearchResultText.text(raw) {
                 once.drop("search_result", path.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
-                out.append(.text(s))
+                out.append(.text(JSONText(escaping: s)))
             } else {
                 ctx.diagnostics.dropped(path.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
             }
@@ -161,7 +161,7 @@ enum ChatMessagesEncoder {
 
     /// `{role:"assistant", content, reasoning_content?, tool_calls?}`.
     static func assistant(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [String] = []
+        var texts: [JSONText] = []
         var reasoning: [String] = []
         var hasReasoning = false
         var calls: [NToolCall] = []
@@ -170,9 +170,9 @@ enum ChatMessagesEncoder {
             switch p {
             case .text(let t):
                 if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
-                if !t.text.isEmpty { texts.append(t.text) }
-            case .refusal(let s): texts.append(s)
-            case .thinking(let t): hasReasoning = true; if !t.text.isEmpty { reasoning.append(t.text) }
+                if !t.json.isEmpty { texts.append(t.json) }
+            case .refusal(let s): texts.append(JSONText(escaping: s))
+            case .thinking(let t): hasReasoning = true; if !t.json.isEmpty { reasoning.append(t.text) }
             case .reasoningItem(let item):
                 hasReasoning = true
                 reasoning.append(contentsOf: item.summary.filter { !$0.isEmpty })
@@ -229,6 +229,16 @@ enum ChatMessagesEncoder {
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// One JSON string from escaped pieces and a separator, copying each piece as it arrived.
+    static func writeJoined(_ pieces: [JSONText], _ separator: String, _ w: inout JSONWriter) {
+        w.beginString()
+        for (i, t) in pieces.enumerated() {
+            if i > 0 { w.stringPiece(separator) }
+            w.stringPiece(t)
+        }
+        w.endString()
     }
 
     /// One JSON string from pieces and a separator, without building the joined String.

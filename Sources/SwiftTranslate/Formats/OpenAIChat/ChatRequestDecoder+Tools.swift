@@ -6,20 +6,21 @@ extension ChatRequestDecoder {
         tools.reserveCapacity(v.count)
         var i = 0
         for t in v.elements {
-            let p = "tools[\(i)]"
-            try object(t, p)
-            let type = try optString(t, "type", p) ?? "function"
+            let i_p = i
+            func p() -> String { "tools[\(i_p)]" }
+            try object(t, p())
+            let type = try optString(t, "type", p()) ?? "function"
             switch type {
             case "function":
-                guard let fn = t["function"] else { throw TranslateError.invalid("\(p).function", "required") }
-                var tool = try function(fn, "\(p).function")
+                guard let fn = t["function"] else { throw TranslateError.invalid("\(p()).function", "required") }
+                var tool = try function(fn, "\(p()).function")
                 // LiteLLM-style prompt caching marks a tool with cache_control (on the tool or its function).
                 tool.cacheControl = cacheControl(t) ?? cacheControl(fn)
                 tools.append(tool)
             case "custom":
-                throw TranslateError.unsupported(p, "custom (free-form or grammar) tools have no counterpart upstream")
+                throw TranslateError.unsupported(p(), "custom (free-form or grammar) tools have no counterpart upstream")
             default:
-                throw TranslateError.unsupported("\(p).type", "unknown tool type \"\(type)\"")
+                throw TranslateError.unsupported("\(p()).type", "unknown tool type \"\(type)\"")
             }
             i += 1
         }
@@ -27,24 +28,24 @@ extension ChatRequestDecoder {
     }
 
     /// `{name, description?, parameters?, strict?}` (a Chat function or a deprecated `functions[]` entry).
-    static func function(_ fn: JSONValue, _ p: String) throws(TranslateError) -> NTool {
-        try object(fn, p)
-        let name = try reqString(fn, "name", p)
-        let description = try optString(fn, "description", p)
+    static func function(_ fn: JSONValue, _ p: @autoclosure () -> String) throws(TranslateError) -> NTool {
+        try object(fn, p())
+        let name = try reqString(fn, "name", p())
+        let description = try optText(fn, "description", p())
         var schema: [UInt8]? = nil
         if let params = present(fn["parameters"]) {
-            try object(params, "\(p).parameters")
+            try object(params, "\(p()).parameters")
             schema = Array(params.raw)
         }
-        return NTool(name: name, description: description, schema: schema, strict: try optBool(fn, "strict", p))
+        return NTool(name: name, descriptionJSON: description, schema: schema, strict: try optBool(fn, "strict", p()))
     }
 
-    static func decodeFunctions(_ v: JSONValue, _ path: String) throws(TranslateError) -> [NTool] {
-        try array(v, path)
+    static func decodeFunctions(_ v: JSONValue, _ path: @autoclosure () -> String) throws(TranslateError) -> [NTool] {
+        try array(v, path())
         var tools: [NTool] = []
         var i = 0
         for f in v.elements {
-            tools.append(try function(f, "\(path)[\(i)]"))
+            tools.append(try function(f, "\(path())[\(i)]"))
             i += 1
         }
         return tools
@@ -65,47 +66,47 @@ extension ChatRequestDecoder {
 
     /// `tool_choice`; `allowed_tools` filters `r.tools` to the allowed ones.
     static func decodeToolChoice(_ v: JSONValue, into r: inout NRequest) throws(TranslateError) {
-        let path = "tool_choice"
+        func path() -> String { "tool_choice" }
         if let s = v.string {
             switch s {
             case "auto": r.toolChoice = .auto
             case "none": r.toolChoice = NToolChoice.none
             case "required": r.toolChoice = .any
-            default: throw TranslateError.invalid(path, "expected auto, none or required, got \"\(s)\"")
+            default: throw TranslateError.invalid(path(), "expected auto, none or required, got \"\(s)\"")
             }
             return
         }
-        try object(v, path)
-        let type = try reqString(v, "type", path)
+        try object(v, path())
+        let type = try reqString(v, "type", path())
         switch type {
         case "function":
             let name: String
             if let fn = v["function"] {
-                try object(fn, "\(path).function")
-                name = try reqString(fn, "name", "\(path).function")
+                try object(fn, "\(path()).function")
+                name = try reqString(fn, "name", "\(path()).function")
             } else {
-                name = try reqString(v, "name", path)
+                name = try reqString(v, "name", path())
             }
             guard r.tools.contains(where: { $0.name == name }) else {
-                throw TranslateError.invalid("\(path).function.name", "names \"\(name)\", which is not in tools")
+                throw TranslateError.invalid("\(path()).function.name", "names \"\(name)\", which is not in tools")
             }
             r.toolChoice = .tool(name)
         case "allowed_tools":
             let spec = v["allowed_tools"] ?? v
-            let p = v["allowed_tools"] == nil ? path : "\(path).allowed_tools"
-            try object(spec, p)
-            let mode = try optString(spec, "mode", p) ?? "auto"
+            func p() -> String { v["allowed_tools"] == nil ? path() : "\(path()).allowed_tools" }
+            try object(spec, p())
+            let mode = try optString(spec, "mode", p()) ?? "auto"
             switch mode {
             case "auto": r.toolChoice = .auto
             case "required": r.toolChoice = .any
-            default: throw TranslateError.invalid("\(p).mode", "expected auto or required, got \"\(mode)\"")
+            default: throw TranslateError.invalid("\(p()).mode", "expected auto or required, got \"\(mode)\"")
             }
-            guard let list = spec["tools"] else { throw TranslateError.invalid("\(p).tools", "required") }
-            try array(list, "\(p).tools")
+            guard let list = spec["tools"] else { throw TranslateError.invalid("\(p()).tools", "required") }
+            try array(list, "\(p()).tools")
             var allowed: Set<String> = []
             var i = 0
             for t in list.elements {
-                let tp = "\(p).tools[\(i)]"
+                let tp = "\(p()).tools[\(i)]"
                 try object(t, tp)
                 let name: String
                 if let fn = t["function"] {
@@ -122,9 +123,9 @@ extension ChatRequestDecoder {
             }
             r.tools.removeAll { !allowed.contains($0.name) }
         case "custom":
-            throw TranslateError.unsupported(path, "custom tools have no counterpart upstream")
+            throw TranslateError.unsupported(path(), "custom tools have no counterpart upstream")
         default:
-            throw TranslateError.invalid("\(path).type", "unknown tool_choice type \"\(type)\"")
+            throw TranslateError.invalid("\(path()).type", "unknown tool_choice type \"\(type)\"")
         }
     }
 }

@@ -127,27 +127,27 @@ enum ChatRequestDecoder {
 
     /// `response_format`: text, json_object, or json_schema{name, description?, schema?, strict?}.
     static func responseFormat(_ v: JSONValue, _ ctx: inout TranslationContext) throws(TranslateError) -> NResponseFormat {
-        let path = "response_format"
-        try object(v, path)
-        guard let typeValue = v["type"] else { throw TranslateError.invalid("\(path).type", "required") }
-        switch try string(typeValue, "\(path).type") {
+        func path() -> String { "response_format" }
+        try object(v, path())
+        guard let typeValue = v["type"] else { throw TranslateError.invalid("\(path()).type", "required") }
+        switch try string(typeValue, "\(path()).type") {
         case "text": return .text
         case "json_object": return .jsonObject
         case "json_schema":
-            guard let js = v["json_schema"] else { throw TranslateError.invalid("\(path).json_schema", "required") }
-            try object(js, "\(path).json_schema")
-            let p = "\(path).json_schema"
-            let name = try optString(js, "name", p)
-            let description = try optString(js, "description", p)
-            let strict = try optBool(js, "strict", p)
+            guard let js = v["json_schema"] else { throw TranslateError.invalid("\(path()).json_schema", "required") }
+            try object(js, "\(path()).json_schema")
+            func p() -> String { "\(path()).json_schema" }
+            let name = try optString(js, "name", p())
+            let description = try optString(js, "description", p())
+            let strict = try optBool(js, "strict", p())
             var schema: [UInt8] = Array("{\"type\":\"object\"}".utf8)
             if let s = present(js["schema"]) {
-                try object(s, "\(path).json_schema.schema")
+                try object(s, "\(path()).json_schema.schema")
                 schema = Array(s.raw)
             }
             return .jsonSchema(name: name, description: description, schema: schema, strict: strict)
         case let other:
-            throw TranslateError.unsupported("\(path).type", "unknown response format \"\(other)\"")
+            throw TranslateError.unsupported("\(path()).type", "unknown response format \"\(other)\"")
         }
     }
 }

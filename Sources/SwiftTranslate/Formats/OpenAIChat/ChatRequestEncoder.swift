@@ -120,8 +120,8 @@ enum ChatRequestEncoder {
     /// of strings in memory plus small constants per part: &+= cannot wrap in practice.
     private static func estimatedSize(_ r: NRequest) -> Int {
         var n = 512
-        for s in r.system { n &+= s.text.utf8.count }
-        for t in r.tools { n &+= (t.schema?.count ?? 0) &+ (t.description?.utf8.count ?? 0) &+ 64 }
+        for s in r.system { n &+= s.json.body.count }
+        for t in r.tools { n &+= (t.schema?.count ?? 0) &+ (t.descriptionJSON?.body.count ?? 0) &+ 64 }
         for m in r.messages {
             for p in m.parts {
                 switch p {

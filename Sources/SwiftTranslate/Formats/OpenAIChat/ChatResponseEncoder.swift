@@ -127,7 +127,7 @@ enum ChatResponseEncoder {
             case .thinking(let t):
                 w.beginObject()
                 w.field("type", "reasoning.text")
-                w.field("text", t.text)
+                w.field("text", t.json)
                 if let s = t.signature { w.field("signature", s) }
                 w.field("format", ChatReasoningDetails.anthropicFormat)
                 w.field("index", index)

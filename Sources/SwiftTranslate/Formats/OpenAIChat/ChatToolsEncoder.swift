@@ -22,7 +22,7 @@ enum ChatToolsEncoder {
             let name = ctx.toolNames.openAISafe(t.name)
             sentNames.insert(name)
             w.field("name", name)
-            w.field("description", ifPresent: t.description)
+            if let d = t.descriptionJSON { w.field("description", d) }
             if let schema = t.schema { w.field("parameters", raw: schema) }
             if let strict = t.strict { w.field("strict", strict) }
             w.endObject()

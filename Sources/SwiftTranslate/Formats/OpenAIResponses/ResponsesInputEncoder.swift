@@ -46,7 +46,7 @@ enum ResponsesInputEncoder {
     private static func writeInputPart(_ w: inout JSONWriter, _ p: NPart, path: String, _ ctx: inout TranslationContext) {
         switch p {
         case .text(let t):
-            w.beginObject(); w.field("type", "input_text"); w.field("text", t.text); w.endObject()
+            w.beginObject(); w.field("type", "input_text"); w.field("text", t.json); w.endObject()
         case .image(let img):
             if !ResponsesMedia.writeImage(&w, img) { ctx.diagnostics.dropped(path, "an image needs data, a URL or a file id") }
         case .document(let d):
@@ -74,7 +74,7 @@ enum ResponsesInputEncoder {
             var first = true
             for case .text(let t) in content {
                 if !first { w.stringPiece("\n") }
-                w.stringPiece(t.text)
+                w.stringPiece(t.json)
                 first = false
             }
             w.endString()
@@ -95,9 +95,9 @@ enum ResponsesInputEncoder {
             let pp = "\(path).content[\(j)]"
             switch p {
             case .text(let t):
-                if t.text.isEmpty { continue }
+                if t.json.isEmpty { continue }
                 if !open { openMessage(&w, role: "assistant"); open = true }
-                w.beginObject(); w.field("type", "output_text"); w.field("text", t.text)
+                w.beginObject(); w.field("type", "output_text"); w.field("text", t.json)
                 w.key("annotations"); w.beginArray(); w.endArray()
                 w.endObject()
                 if t.citations != nil { ctx.diagnostics.dropped(pp + ".citations", "citations have no Responses input form") }
@@ -117,7 +117,7 @@ enum ResponsesInputEncoder {
                 if open { closeMessage(&w); open = false }
                 switch ThinkingSignature.origin(t.signature) {
                 case .responses(let id, let enc?):
-                    ResponsesReasoning.writeItem(&w, id: id, summary: t.text.isEmpty ? [] : [t.text],
+                    ResponsesReasoning.writeItem(&w, id: id, summary: t.json.isEmpty ? [] : [t.text],
                                                  encryptedContent: enc, status: false)
                 case .responses(_, nil):
                     ctx.diagnostics.dropped(pp, "a reasoning item without encrypted content cannot be replayed with store: false")

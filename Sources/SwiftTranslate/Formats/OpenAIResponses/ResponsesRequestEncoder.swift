@@ -11,9 +11,13 @@ enum ResponsesRequestEncoder {
         var w = JSONWriter(capacity: min(max(1024 &+ r.messages.count &* 256, ctx.inputTokens &* 5), 1 << 30))
         w.beginObject()
         w.field("model", r.model)
-        var instructions: [String] = []
-        for t in r.system where !t.text.isEmpty { instructions.append(t.text) }
-        if !instructions.isEmpty { w.field("instructions", instructions.joined(separator: "\n\n")) }
+        // the system texts joined with a blank line, each copied as it arrived
+        var first = true
+        for t in r.system where !t.json.isEmpty {
+            if first { w.key("instructions"); w.beginString(); first = false } else { w.stringPiece("\n\n") }
+            w.stringPiece(t.json)
+        }
+        if !first { w.endString() }
         w.key("input")
         ResponsesInputEncoder.write(&w, r.messages, &ctx)
 

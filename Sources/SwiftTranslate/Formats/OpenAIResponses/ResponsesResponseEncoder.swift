@@ -44,7 +44,7 @@ enum ResponsesResponseEncoder {
                     open = true
                 }
                 if case .text(let t) = p {
-                    w.beginObject(); w.field("type", "output_text"); w.field("text", t.text)
+                    w.beginObject(); w.field("type", "output_text"); w.field("text", t.json)
                     w.key("annotations"); w.beginArray(); w.endArray()
                     w.endObject()
                     if t.citations != nil { ctx.diagnostics.dropped("content[\(i)].citations", "citations are not translated") }
@@ -126,7 +126,7 @@ enum ResponsesResponseEncoder {
     /// Thinking as a reasoning item. An apxlate signature for Responses gives back its own item;
     /// an Anthropic signature rides in `encrypted_content` behind `apx1.a.`.
     static func writeThinking(_ w: inout JSONWriter, _ t: NThinking, id: String) {
-        let summary = t.text.isEmpty ? [] : [t.text]
+        let summary = t.json.isEmpty ? [] : [t.text]
         switch ThinkingSignature.origin(t.signature) {
         case .responses(let rid, let enc):
             ResponsesReasoning.writeItem(&w, id: rid, summary: summary, encryptedContent: enc, status: true)

@@ -21,7 +21,7 @@ enum ResponsesToolsEncoder {
             w.beginObject()
             w.field("type", "function")
             w.field("name", ctx.toolNames.openAISafe(t.name))
-            if let d = t.description { w.field("description", d) }
+            if let d = t.descriptionJSON { w.field("description", d) }
             w.field("parameters", raw: t.schema ?? emptySchema)
             w.field("strict", t.strict ?? false)
             w.endObject()
