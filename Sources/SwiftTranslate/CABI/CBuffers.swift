@@ -8,7 +8,12 @@ enum CBuffers {
     static func bytes(_ ptr: UnsafePointer<UInt8>?, _ len: Int) -> [UInt8]? {
         if len == 0 { return [] }
         guard len > 0, let ptr else { return nil }
-        return Array(UnsafeBufferPointer(start: ptr, count: len))
+        // one memcpy (the generic Array(UnsafeBufferPointer) copied element by element)
+        return Array(unsafeUninitializedCapacity: len) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            base.initialize(from: ptr, count: len)
+            count = len
+        }
     }
 
     /// Why `bytes(ptr, len)` gave nil, for the APX_ERR_ARGUMENT message: "body is NULL" or

@@ -4,8 +4,13 @@
 /// bodies gives the body of the concatenated string.
 struct JSONText: Equatable, Sendable {
     var body: ArraySlice<UInt8>
+    /// False when the body is known to hold no escape (the parser said so): then it is the
+    /// text's UTF-8 as is, and the scans below are skipped.
+    var mayBeEscaped = true
 
     init(body: ArraySlice<UInt8>) { self.body = body }
+
+    static func == (a: JSONText, b: JSONText) -> Bool { a.body == b.body }
 
     /// The text of a JSON string value as it arrived (nil when `value` is not a string). A lone
     /// UTF-16 surrogate escape (`\ud800` alone), which strict parsers downstream reject, is
@@ -18,6 +23,7 @@ struct JSONText: Equatable, Sendable {
             self.init(escaping: value.string ?? "")
         } else {
             self.init(body: body)
+            mayBeEscaped = value.node.escaped
         }
     }
 
@@ -31,36 +37,8 @@ struct JSONText: Equatable, Sendable {
     var isEmpty: Bool { body.isEmpty }
 
     /// The decoded string (messages, inspection; JSON output copies `body` instead).
-    var decoded: String { String(decoding: JSONUnescape.bytes(body), as: UTF8.self) }
-
-    /// The UTF-8 length of the decoded text, without decoding it.
-    var decodedCount: Int {
-        let span = body.span
-        let n = span.count
-        var count = 0
-        var i = 0
-        while true {
-            let b = JSONText.nextBackslash(span, from: i)
-            count += b - i
-            guard b + 1 < n else { return count + (b < n ? 1 : 0) }
-            guard span[b + 1] == UInt8(ascii: "u") else { count += 1; i = b + 2; continue }
-            let unit = JSONText.hex4(span, b + 2)
-            i = b + 6
-            switch unit {
-            case 0..<0x80: count += 1
-            case 0x80..<0x800: count += 2
-            case 0xD800..<0xDC00:
-                // with a following low surrogate: one 4-byte scalar; alone: U+FFFD
-                if n - i >= 6, span[i] == UInt8(ascii: "\\"), span[i + 1] == UInt8(ascii: "u"),
-                   (0xDC00..<0xE000).contains(JSONText.hex4(span, i + 2)) {
-                    count += 4
-                    i += 6
-                } else {
-                    count += 3
-                }
-            default: count += 3
-            }
-        }
+    var decoded: String {
+        mayBeEscaped ? String(decoding: JSONUnescape.bytes(body), as: UTF8.self) : String(decoding: body, as: UTF8.self)
     }
 
     /// True when the text is empty or only spaces, tabs and line breaks.
@@ -103,6 +81,7 @@ struct JSONText: Equatable, Sendable {
     /// True when a `\uD800`–`\uDFFF` escape in the body is not half of a surrogate pair.
     static func hasLoneSurrogate(_ body: ArraySlice<UInt8>) -> Bool {
         let span = body.span
+        guard mayHaveUnicodeEscape(span) else { return false }
         let n = span.count
         var i = 0
         while true {
@@ -118,6 +97,26 @@ struct JSONText: Equatable, Sendable {
                 i += 6
             }
         }
+    }
+
+    /// False when no backslash is followed by `u` (7 positions per 8-byte load, so that a pair
+    /// split across loads is seen by the next one). `\\u` (an escaped backslash, then "u") is
+    /// a false positive the exact scan sorts out.
+    private static func mayHaveUnicodeEscape(_ span: Span<UInt8>) -> Bool {
+        let n = span.count
+        let raw = span.bytes
+        var i = 0
+        while n - i >= 8 {
+            let w = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let pairs = JSONBytes.equal(w, UInt8(ascii: "\\")) & (JSONBytes.equal(w, UInt8(ascii: "u")) >> 8)
+            if pairs != 0 { return true }
+            i += 7
+        }
+        while i + 1 < n {
+            if span[i] == UInt8(ascii: "\\") && span[i + 1] == UInt8(ascii: "u") { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The index of the first backslash at or after `from`, or `span.count`; 8 bytes at a time.

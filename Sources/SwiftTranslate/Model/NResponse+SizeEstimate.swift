@@ -6,8 +6,8 @@ extension NResponse {
         var n = 512
         for p in content {
             switch p {
-            case .text(let t): n &+= t.text.utf8.count &+ 32
-            case .thinking(let t): n &+= t.text.utf8.count &+ 64
+            case .text(let t): n &+= t.json.body.count &+ 32
+            case .thinking(let t): n &+= t.json.body.count &+ 64
             case .toolCall(let c): n &+= c.arguments.count &+ 96
             case .refusal(let s): n &+= s.utf8.count &+ 32
             default: n &+= 128

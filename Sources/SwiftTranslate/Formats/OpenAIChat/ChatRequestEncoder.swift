@@ -125,10 +125,10 @@ enum ChatRequestEncoder {
         for m in r.messages {
             for p in m.parts {
                 switch p {
-                case .text(let t): n &+= t.text.utf8.count &+ 16
+                case .text(let t): n &+= t.json.body.count &+ 16
                 case .toolCall(let c): n &+= c.arguments.count &+ 96
                 case .toolResult(let tr):
-                    for c in tr.content { if case .text(let t) = c { n &+= t.text.utf8.count &+ 16 } }
+                    for c in tr.content { if case .text(let t) = c { n &+= t.json.body.count &+ 16 } }
                     n &+= 64
                 case .image(let img): if case .base64(_, let d) = img.source { n &+= d.utf8.count &+ 64 }
                 case .document(let d): if case .base64(_, let s) = d.source { n &+= s.utf8.count &+ 96 }

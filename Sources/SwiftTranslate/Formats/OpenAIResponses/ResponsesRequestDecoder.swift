@@ -12,8 +12,8 @@ enum ResponsesRequestDecoder: JSONTypedReads {
             case "model": r.model = try string(v, key)
             case "instructions":
                 if v.isNull { continue }
-                let text = try string(v, key)
-                if !text.isEmpty { r.system.append(NText(text)) }
+                let t = try text(v, key)
+                if !t.isEmpty { r.system.append(NText(json: t)) }
             case "input": inputValue = v
             case "max_output_tokens": if !v.isNull { r.maxTokens = try count(v, key) }
             case "tools": toolsValue = v

@@ -58,7 +58,7 @@ struct ResponsesToolsDecoder {
             schema = Array(p.raw)
         }
         if let d = t["defer_loading"], d.bool == true { ctx.diagnostics.dropped(path + ".defer_loading", "no counterpart") }
-        return NTool(name: name, description: t["description"]?.string, schema: schema, strict: t["strict"]?.bool)
+        return NTool(name: name, descriptionJSON: t["description"].flatMap(JSONText.init), schema: schema, strict: t["strict"]?.bool)
     }
 
     /// `{"type":"namespace", name, description, tools}`: each function or custom tool inside goes
