@@ -65,7 +65,7 @@ enum RequestPolicy {
             return "system[\(i)].cache_control"
         }
         for (i, m) in r.messages.enumerated() {
-            let message = "messages[\(m.sourceIndex ?? i)]"
+            var message: String { "messages[\(m.sourceIndex ?? i)]" } // text only when found
             for (j, p) in m.parts.enumerated() {
                 switch p {
                 case .text(let t) where t.cacheControl != nil:

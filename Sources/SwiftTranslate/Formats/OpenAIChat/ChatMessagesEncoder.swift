@@ -50,40 +50,41 @@ enum ChatMessagesEncoder {
     }
 
     /// `{role:"tool", tool_call_id, content}`: text joined; is_error prefixes "Error: ".
-    /// Images and files go to `moved` (the user message that follows).
+    /// Images and files go to `moved` (the user message that follows). Text is copied straight
+    /// from the model into the output (no list of the pieces is built).
     private static func toolMessage(_ r: NToolResult, _ path: MessagePath, _ w: inout JSONWriter, _ moved: inout [UserPart],
                                     _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [JSONText] = []
         var media: [UserPart] = []
-        for (k, c) in r.content.enumerated() {
-            let cpath = path.child(k)
-            switch c {
-            case .text(let t):
-                texts.append(t.json)
-            case .document(let d):
-                if case .text(let s) = d.source { texts.append(JSONText(escaping: s)) } else { userPart(c, cpath, &media, &once, &ctx) }
-            case .opaque(.anthropic, "search_result", let raw):
-                if let s = SearchResultText.text(raw) {
-                    once.drop("search_result", cpath.text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
-                    texts.append(JSONText(escaping: s))
-                } else {
-                    userPart(c, cpath, &media, &once, &ctx)
-                }
-            default:
-                userPart(c, cpath, &media, &once, &ctx)
-            }
-        }
         w.beginObject()
         w.field("role", "tool")
         w.field("tool_call_id", r.toolCallId)
         w.key("content")
         w.beginString()
         if r.isError { w.stringPiece("Error: ") }
-        for (k, t) in texts.enumerated() {
-            if k > 0 { w.stringPiece("\n") }
+        var texts = 0
+        func piece(_ t: JSONText, _ w: inout JSONWriter) {
+            if texts > 0 { w.stringPiece("\n") }
             w.stringPiece(t)
+            texts += 1
         }
-        if texts.isEmpty && !media.isEmpty { w.stringPiece("(see the attachments in the next user message)") }
+        for k in r.content.indices {
+            switch r.content[k] {
+            case .text(let t):
+                piece(t.json, &w)
+            case .document(let d):
+                if case .text(let s) = d.source { piece(JSONText(escaping: s), &w) } else { userPart(r.content[k], path.child(k), &media, &once, &ctx) }
+            case .opaque(.anthropic, "search_result", let raw):
+                if let s = SearchResultText.text(raw) {
+                    once.drop("search_result", path.child(k).text(), "search_result sent as text (its citation settings are dropped)", &ctx.diagnostics)
+                    piece(JSONText(escaping: s), &w)
+                } else {
+                    userPart(r.content[k], path.child(k), &media, &once, &ctx)
+                }
+            default:
+                userPart(r.content[k], path.child(k), &media, &once, &ctx)
+            }
+        }
+        if texts == 0 && !media.isEmpty { w.stringPiece("(see the attachments in the next user message)") }
         w.endString()
         w.endObject()
         if !media.isEmpty {
@@ -159,31 +160,26 @@ enum ChatMessagesEncoder {
         w.endObject()
     }
 
-    /// `{role:"assistant", content, reasoning_content?, tool_calls?}`.
+    /// `{role:"assistant", content, reasoning_content?, tool_calls?}`. One pass checks what the
+    /// turn holds (and warns), then each field is written straight from the parts.
     static func assistant(_ parts: [NPart], _ path: MessagePath, _ w: inout JSONWriter, _ once: inout OnceWarnings, _ ctx: inout TranslationContext) {
-        var texts: [JSONText] = []
-        var reasoning: [String] = []
+        var texts = 0
+        var calls = 0
         var hasReasoning = false
-        var calls: [NToolCall] = []
-        for (j, p) in parts.enumerated() {
-            let ppath = path.child(j)
-            switch p {
+        for j in parts.indices {
+            switch parts[j] {
             case .text(let t):
-                if t.citations != nil { once.drop("citations", ppath.text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
-                if !t.json.isEmpty { texts.append(t.json) }
-            case .refusal(let s): texts.append(JSONText(escaping: s))
-            case .thinking(let t): hasReasoning = true; if !t.json.isEmpty { reasoning.append(t.text) }
-            case .reasoningItem(let item):
-                hasReasoning = true
-                reasoning.append(contentsOf: item.summary.filter { !$0.isEmpty })
-                reasoning.append(contentsOf: item.content.filter { !$0.isEmpty })
+                if t.citations != nil { once.drop("citations", path.child(j).text(".citations"), "citations dropped (no counterpart in OpenAI Chat)", &ctx.diagnostics) }
+                if !t.json.isEmpty { texts += 1 }
+            case .refusal: texts += 1
+            case .thinking, .reasoningItem: hasReasoning = true
             case .redactedThinking:
-                once.drop("redacted_thinking", ppath.text(), "redacted_thinking dropped (encrypted for Anthropic only)", &ctx.diagnostics)
-            case .toolCall(let c): calls.append(c)
+                once.drop("redacted_thinking", path.child(j).text(), "redacted_thinking dropped (encrypted for Anthropic only)", &ctx.diagnostics)
+            case .toolCall: calls += 1
             case .opaque(_, let type, _):
-                ctx.diagnostics.dropped(ppath.text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
+                ctx.diagnostics.dropped(path.child(j).text(), "\(type) block dropped (no counterpart in OpenAI Chat)")
             case .image, .document, .toolResult:
-                ctx.diagnostics.dropped(ppath.text(), "block dropped (not allowed in an assistant message)")
+                ctx.diagnostics.dropped(path.child(j).text(), "block dropped (not allowed in an assistant message)")
             }
         }
         let replay = hasReasoning && ctx.config.replayReasoning && ctx.config.upstreamReasoningField != .none
@@ -192,21 +188,58 @@ enum ChatMessagesEncoder {
         }
         // A turn with nothing left (only dropped blocks) is not sent: an empty assistant message
         // says nothing and some servers reject it.
-        guard !texts.isEmpty || !calls.isEmpty || replay else { return }
+        guard texts > 0 || calls > 0 || replay else { return }
         w.beginObject()
         w.field("role", "assistant")
         w.key("content")
-        if texts.isEmpty {
-            if calls.isEmpty { w.string("") } else { w.null() }
+        if texts == 0 {
+            if calls == 0 { w.string("") } else { w.null() }
         } else {
-            writeJoined(texts, "\n\n", &w)
+            w.beginString()
+            var first = true
+            for p in parts {
+                switch p {
+                case .text(let t) where !t.json.isEmpty:
+                    if !first { w.stringPiece("\n\n") }
+                    w.stringPiece(t.json)
+                case .refusal(let s):
+                    if !first { w.stringPiece("\n\n") }
+                    w.stringPiece(s)
+                default: continue
+                }
+                first = false
+            }
+            w.endString()
         }
         if replay {
             w.key(ctx.config.upstreamReasoningField.rawValue)
-            writeJoined(reasoning, "\n\n", &w)
+            w.beginString()
+            var first = true
+            func piece(_ s: String, _ w: inout JSONWriter) {
+                if s.isEmpty { return }
+                if !first { w.stringPiece("\n\n") }
+                w.stringPiece(s)
+                first = false
+            }
+            for p in parts {
+                switch p {
+                case .thinking(let t) where !t.json.isEmpty:
+                    if !first { w.stringPiece("\n\n") }
+                    w.stringPiece(t.json)
+                    first = false
+                case .reasoningItem(let item):
+                    for s in item.summary { piece(s, &w) }
+                    for s in item.content { piece(s, &w) }
+                default: continue
+                }
+            }
+            w.endString()
         }
-        if !calls.isEmpty {
-            writeToolCalls(calls, &w) { ctx.toolNames.openAISafe($0) }
+        if calls > 0 {
+            w.key("tool_calls")
+            w.beginArray()
+            for p in parts { if case .toolCall(let c) = p { writeToolCall(c, &w, name: ctx.toolNames.openAISafe(c.name)) } }
+            w.endArray()
         }
         w.endObject()
     }
@@ -216,19 +249,22 @@ enum ChatMessagesEncoder {
     static func writeToolCalls(_ calls: [NToolCall], _ w: inout JSONWriter, name: (String) -> String) {
         w.key("tool_calls")
         w.beginArray()
-        for c in calls {
-            w.beginObject()
-            w.field("id", c.id)
-            w.field("type", "function")
-            w.key("function")
-            w.beginObject()
-            w.field("name", name(c.name))
-            w.key("arguments")
-            w.string(bytes: c.arguments)
-            w.endObject()
-            w.endObject()
-        }
+        for c in calls { writeToolCall(c, &w, name: name(c.name)) }
         w.endArray()
+    }
+
+    /// One `tool_calls` entry.
+    static func writeToolCall(_ c: NToolCall, _ w: inout JSONWriter, name: String) {
+        w.beginObject()
+        w.field("id", c.id)
+        w.field("type", "function")
+        w.key("function")
+        w.beginObject()
+        w.field("name", name)
+        w.key("arguments")
+        w.string(bytes: c.arguments)
+        w.endObject()
+        w.endObject()
     }
 
     /// One JSON string from escaped pieces and a separator, copying each piece as it arrived.
@@ -237,16 +273,6 @@ enum ChatMessagesEncoder {
         for (i, t) in pieces.enumerated() {
             if i > 0 { w.stringPiece(separator) }
             w.stringPiece(t)
-        }
-        w.endString()
-    }
-
-    /// One JSON string from pieces and a separator, without building the joined String.
-    static func writeJoined(_ pieces: [String], _ separator: String, _ w: inout JSONWriter) {
-        w.beginString()
-        for (i, s) in pieces.enumerated() {
-            if i > 0 { w.stringPiece(separator) }
-            w.stringPiece(s)
         }
         w.endString()
     }
