@@ -8,20 +8,27 @@ extension AnthropicRequestEncoder {
     /// memory for requests of many small messages).
     struct Item {
         var part: NPart
-        private var message: Int
-        private var index: Int
-        /// Any other path (tool result content: `messages[i].content[j].content[k]`).
-        private var other: String?
+        var location: Location
 
         init(part: NPart, message: Int, index: Int) {
-            self.part = part; self.message = message; self.index = index; other = nil
+            self.part = part; location = Location(message: message, index: index, other: nil)
         }
 
         init(part: NPart, path: String) {
-            self.part = part; message = 0; index = 0; other = path
+            self.part = part; location = Location(message: 0, index: 0, other: path)
         }
 
-        var path: String { other ?? "messages[\(message)].content[\(index)]" }
+        var path: String { location.text }
+    }
+
+    /// Where an item came from, formatted only for a message.
+    struct Location {
+        var message: Int
+        var index: Int
+        /// Any other path (tool result content: `messages[i].content[j].content[k]`).
+        var other: String?
+
+        var text: String { other ?? "messages[\(message)].content[\(index)]" }
     }
 
     struct Turn {
@@ -36,8 +43,7 @@ extension AnthropicRequestEncoder {
             var items: [Item] = []
             items.reserveCapacity(m.parts.count)
             for (j, part) in m.parts.enumerated() {
-                let path = "messages[\(i)].content[\(j)]"
-                if let kept = admit(part, role: m.role, path, &ctx) { items.append(Item(part: kept, message: i, index: j)) }
+                if let kept = admit(part, role: m.role, "messages[\(i)].content[\(j)]", &ctx) { items.append(Item(part: kept, message: i, index: j)) }
             }
             if items.isEmpty { continue }
             if let last = turns.indices.last, turns[last].role == m.role {
@@ -70,7 +76,7 @@ extension AnthropicRequestEncoder {
 
     /// The part as Anthropic can take it in a turn of `role`, or nil (dropped, with a warning
     /// unless nothing is lost).
-    static func admit(_ part: NPart, role: NRole, _ path: String, _ ctx: inout TranslationContext) -> NPart? {
+    static func admit(_ part: NPart, role: NRole, _ path: @autoclosure () -> String, _ ctx: inout TranslationContext) -> NPart? {
         switch part {
         case .text(let t):
             return t.json.isBlank ? nil : part
@@ -78,44 +84,44 @@ extension AnthropicRequestEncoder {
             return isBlank(s) ? nil : .text(NText(s))
         case .image, .document:
             if role == .assistant {
-                ctx.diagnostics.dropped(path, "Anthropic takes images and documents in user turns only; dropped")
+                ctx.diagnostics.dropped(path(), "Anthropic takes images and documents in user turns only; dropped")
                 return nil
             }
             return part
         case .thinking(let t):
             guard role == .assistant else {
-                ctx.diagnostics.dropped(path, "thinking in a user turn; dropped")
+                ctx.diagnostics.dropped(path(), "thinking in a user turn; dropped")
                 return nil
             }
             guard let sig = t.signature, !sig.isEmpty, ThinkingSignature.origin(sig) == .anthropic else {
-                ctx.diagnostics.dropped(path, "thinking without an Anthropic signature cannot be sent to Anthropic; dropped")
+                ctx.diagnostics.dropped(path(), "thinking without an Anthropic signature cannot be sent to Anthropic; dropped")
                 return nil
             }
             return part
         case .redactedThinking:
             guard role == .assistant else {
-                ctx.diagnostics.dropped(path, "redacted thinking in a user turn; dropped")
+                ctx.diagnostics.dropped(path(), "redacted thinking in a user turn; dropped")
                 return nil
             }
             return part
         case .reasoningItem:
-            ctx.diagnostics.dropped(path, "OpenAI reasoning items cannot be sent to Anthropic; dropped")
+            ctx.diagnostics.dropped(path(), "OpenAI reasoning items cannot be sent to Anthropic; dropped")
             return nil
         case .toolCall:
             guard role == .assistant else {
-                ctx.diagnostics.dropped(path, "a tool call in a user turn; dropped")
+                ctx.diagnostics.dropped(path(), "a tool call in a user turn; dropped")
                 return nil
             }
             return part
         case .toolResult:
             guard role == .user else {
-                ctx.diagnostics.dropped(path, "a tool result in an assistant turn; dropped")
+                ctx.diagnostics.dropped(path(), "a tool result in an assistant turn; dropped")
                 return nil
             }
             return part
         case .opaque(let format, let type, _):
             guard format == .anthropic else {
-                ctx.diagnostics.dropped(path, "\(format.name) item \"\(type)\" has no Anthropic form; dropped")
+                ctx.diagnostics.dropped(path(), "\(format.name) item \"\(type)\" has no Anthropic form; dropped")
                 return nil
             }
             return part
@@ -132,7 +138,7 @@ extension AnthropicRequestEncoder {
     /// suffix, in the call and in its results, since Anthropic wants ids unique.
     static func pairToolCalls(_ turns: inout [Turn]) throws(TranslateError) {
         var pending: [PendingCall] = []
-        var used: Set<String> = []
+        var used: Set<ExactStringKey> = []
         for t in turns.indices {
             if turns[t].role == .assistant {
                 for k in turns[t].items.indices {
@@ -140,11 +146,11 @@ extension AnthropicRequestEncoder {
                     let safe = ToolCallID.anthropicSafe(c.id)
                     var sent = safe
                     var n = 2
-                    while !used.insert(sent).inserted {
+                    while !used.insert(ExactStringKey(sent)).inserted {
                         sent = "\(safe)_\(n)"
                         n += 1
                     }
-                    pending.append(PendingCall(id: safe, sent: sent, original: c.id, name: c.name, path: turns[t].items[k].path))
+                    pending.append(PendingCall(id: safe, sent: sent, original: c.id, name: c.name, location: turns[t].items[k].location))
                     if sent != safe {
                         c.id = sent
                         turns[t].items[k].part = .toolCall(c)
@@ -179,10 +185,10 @@ extension AnthropicRequestEncoder {
         var sent: String
         var original: String
         var name: String
-        var path: String
+        var location: Location
     }
 
     static func unanswered(_ call: PendingCall) -> TranslateError {
-        TranslateError.invalid(call.path, "tool call \"\(call.original)\" (\(call.name)) has no tool result in the next user turn")
+        TranslateError.invalid(call.location.text, "tool call \"\(call.original)\" (\(call.name)) has no tool result in the next user turn")
     }
 }
