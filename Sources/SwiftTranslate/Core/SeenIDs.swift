@@ -10,6 +10,7 @@ struct SeenIDs {
     static let recent = 16
 
     mutating func insert(_ id: String) { ids.append(id) }
+    var count: Int { ids.count }
 
     mutating func contains(_ id: String) -> Bool {
         var i = ids.count

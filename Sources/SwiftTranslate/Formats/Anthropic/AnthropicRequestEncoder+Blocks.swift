@@ -43,7 +43,7 @@ extension AnthropicRequestEncoder {
     }
 
     /// Tool arguments must be a JSON object ("" means {}); anything else is an error, never `{}`.
-    static func writeInput(_ w: inout JSONWriter, _ c: NToolCall, _ path: String) throws(TranslateError) {
+    static func writeInput(_ w: inout JSONWriter, _ c: NToolCall, _ path: @autoclosure () -> String) throws(TranslateError) {
         if c.arguments.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             w.raw("{}".utf8)
             return
@@ -51,17 +51,17 @@ extension AnthropicRequestEncoder {
         let what = "arguments of tool call \"\(c.id)\" (\(c.name))"
         let doc: JSONDocument
         do { doc = try JSONDocument.parse(c.arguments) } catch {
-            throw TranslateError.invalid(path, "\(what) are not valid JSON: \(error.message)")
+            throw TranslateError.invalid(path(), "\(what) are not valid JSON: \(error.message)")
         }
         guard doc.root.isObject else {
-            throw TranslateError.invalid(path, "\(what) must be a JSON object, got \(doc.root.kindDescription)")
+            throw TranslateError.invalid(path(), "\(what) must be a JSON object, got \(doc.root.kindDescription)")
         }
         w.raw(doc.root.raw)
     }
 
-    static func writeImage(_ w: inout JSONWriter, _ img: NImage, _ path: String, _ ctx: inout TranslationContext) throws(TranslateError) {
+    static func writeImage(_ w: inout JSONWriter, _ img: NImage, _ path: @autoclosure () -> String, _ ctx: inout TranslationContext) throws(TranslateError) {
         if let d = img.detail, d != "auto" {
-            ctx.diagnostics.dropped(path, "image detail \"\(d)\" has no Anthropic counterpart; dropped")
+            ctx.diagnostics.dropped(path(), "image detail \"\(d)\" has no Anthropic counterpart; dropped")
         }
         w.beginObject()
         w.field("type", "image")
@@ -72,7 +72,7 @@ extension AnthropicRequestEncoder {
             // "image/jpg" is a common misspelling that Anthropic rejects.
             let mediaType = given == "image/jpg" ? "image/jpeg" : given
             guard imageTypes.contains(mediaType) else {
-                throw TranslateError.unsupported(path, "image type \"\(mediaType)\": Anthropic takes image/jpeg, image/png, image/gif and image/webp")
+                throw TranslateError.unsupported(path(), "image type \"\(mediaType)\": Anthropic takes image/jpeg, image/png, image/gif and image/webp")
             }
             w.field("type", "base64")
             w.field("media_type", mediaType)
@@ -84,14 +84,14 @@ extension AnthropicRequestEncoder {
             w.field("type", "file")
             w.field("file_id", id)
         case .text:
-            throw TranslateError.unsupported(path, "a text source is not an image")
+            throw TranslateError.unsupported(path(), "a text source is not an image")
         }
         w.endObject()
         w.endObject()
     }
 
     /// PDF (base64 or URL), plain text, or a file id. `filename` becomes the title when there is none.
-    static func writeDocument(_ w: inout JSONWriter, _ doc: NDocument, _ path: String) throws(TranslateError) {
+    static func writeDocument(_ w: inout JSONWriter, _ doc: NDocument, _ path: @autoclosure () -> String) throws(TranslateError) {
         w.beginObject()
         w.field("type", "document")
         w.key("source")
@@ -105,13 +105,13 @@ extension AnthropicRequestEncoder {
                 w.field("data", data)
             case "text/plain":
                 guard let bytes = base64Decode(data) else {
-                    throw TranslateError.invalid(path, "the text/plain document is not valid base64")
+                    throw TranslateError.invalid(path(), "the text/plain document is not valid base64")
                 }
                 w.field("type", "text")
                 w.field("media_type", "text/plain")
                 w.field("data", String(decoding: bytes, as: UTF8.self))
             default:
-                throw TranslateError.unsupported(path, "document type \"\(mediaType)\": Anthropic takes application/pdf and text/plain")
+                throw TranslateError.unsupported(path(), "document type \"\(mediaType)\": Anthropic takes application/pdf and text/plain")
             }
         case .url(let url):
             w.field("type", "url")
@@ -130,7 +130,7 @@ extension AnthropicRequestEncoder {
     }
 
     /// `tool_result`: content as a string when it is one plain text, else blocks; `is_error` when set.
-    static func writeToolResult(_ w: inout JSONWriter, _ r: NToolResult, _ path: String, _ ctx: inout TranslationContext) throws(TranslateError) {
+    static func writeToolResult(_ w: inout JSONWriter, _ r: NToolResult, _ path: @autoclosure () -> String, _ ctx: inout TranslationContext) throws(TranslateError) {
         w.beginObject()
         w.field("type", "tool_result")
         w.field("tool_use_id", ToolCallID.anthropicSafe(r.toolCallId))
@@ -139,7 +139,7 @@ extension AnthropicRequestEncoder {
             switch p {
             case .text(let t): if !t.json.isBlank { content.append(p) }
             case .image, .document: content.append(p)
-            default: ctx.diagnostics.dropped("\(path).content[\(k)]", "a tool result holds text, images and documents only; dropped")
+            default: ctx.diagnostics.dropped("\(path()).content[\(k)]", "a tool result holds text, images and documents only; dropped")
             }
         }
         if content.count == 1, case .text(let t) = content[0], t.cacheControl == nil, t.citations == nil {
@@ -147,7 +147,7 @@ extension AnthropicRequestEncoder {
         } else if !content.isEmpty {
             w.key("content")
             w.beginArray()
-            for (k, p) in content.enumerated() { try writeBlock(&w, Item(part: p, path: "\(path).content[\(k)]"), &ctx) }
+            for (k, p) in content.enumerated() { try writeBlock(&w, Item(part: p, path: "\(path()).content[\(k)]"), &ctx) }
             w.endArray()
         }
         if r.isError { w.field("is_error", true) }

@@ -11,12 +11,22 @@ extension ChatRequestDecoder {
         /// A user or assistant message has been seen (a later system message loses its position).
         var conversationStarted = false
         /// Every tool call id of the assistant messages so far.
-        var callIds: Set<String> = []
+        var callIds = SeenIDs()
         /// Tool calls of the last assistant message still waiting for their result (ids may
         /// repeat across turns: some servers number them per turn).
-        var openCalls: [(id: String, path: String)] = []
+        var openCalls: [OpenCall] = []
         /// The id given to the last deprecated `function_call`, answered by a `function` message.
         var pendingFunction: (id: String, name: String)? = nil
+    }
+
+    /// A tool call waiting for its result, with where it is (formatted only for an error).
+    struct OpenCall {
+        var id: String
+        var message: Int
+        /// Index in `tool_calls`, or -1 for a deprecated `function_call`.
+        var call: Int
+
+        var path: String { call < 0 ? "messages[\(message)].function_call" : "messages[\(message)].tool_calls[\(call)]" }
     }
 
     static func decodeMessages(_ list: JSONValue, into r: inout NRequest, _ ctx: inout TranslationContext) throws(TranslateError) {
@@ -50,7 +60,7 @@ extension ChatRequestDecoder {
                 }
             case "assistant":
                 try checkAnswered(state)
-                let parts = try assistantMessage(m, path(), &state, &ctx)
+                let parts = try assistantMessage(m, index: i_path, &state, &ctx)
                 state.conversationStarted = true
                 state.toolTurnOpen = false
                 r.messages.append(NMessage(role: .assistant, parts: parts))
@@ -113,7 +123,8 @@ extension ChatRequestDecoder {
     }
 
     /// An assistant message: reasoning first, then content/refusal, then tool calls.
-    static func assistantMessage(_ m: JSONValue, _ path: @autoclosure () -> String, _ state: inout MessageState, _ ctx: inout TranslationContext) throws(TranslateError) -> [NPart] {
+    static func assistantMessage(_ m: JSONValue, index: Int, _ state: inout MessageState, _ ctx: inout TranslationContext) throws(TranslateError) -> [NPart] {
+        func path() -> String { "messages[\(index)]" }
         var parts: [NPart] = []
         state.openCalls.removeAll()
         if let details = present(m["reasoning_details"]) {
@@ -155,7 +166,7 @@ extension ChatRequestDecoder {
                 func p() -> String { "\(path()).tool_calls[\(k_p)]" }
                 let c = try toolCall(call, p())
                 state.callIds.insert(c.id)
-                state.openCalls.append((c.id, p()))
+                state.openCalls.append(OpenCall(id: c.id, message: index, call: k_p))
                 parts.append(.toolCall(c))
                 k += 1
             }
@@ -167,7 +178,7 @@ extension ChatRequestDecoder {
             let id = "call_function_\(state.callIds.count)"
             state.callIds.insert(id)
             state.pendingFunction = (id, name)
-            state.openCalls.append((id, p()))
+            state.openCalls.append(OpenCall(id: id, message: index, call: -1))
             parts.append(.toolCall(NToolCall(id: id, name: name, arguments: try arguments(fc, p()))))
         }
         if present(m["audio"]) != nil {
