@@ -139,6 +139,11 @@ extension AnthropicRequestEncoder {
     static func pairToolCalls(_ turns: inout [Turn]) throws(TranslateError) {
         var pending: [PendingCall] = []
         var used: Set<ExactStringKey> = []
+        var calls = 0 // reserved up front: growing the set rehashed every id several times
+        for t in turns where t.role == .assistant {
+            for item in t.items { if case .toolCall = item.part { calls += 1 } }
+        }
+        used.reserveCapacity(calls)
         for t in turns.indices {
             if turns[t].role == .assistant {
                 for k in turns[t].items.indices {
