@@ -1,11 +1,11 @@
 import CTranslate
 
-extension StreamBox {
+extension StreamRun {
     /// Queues the client format's failure ending (StreamPipe.fail) as pending output, whatever
     /// state the stream is in: fresh, mid-stream, or failed with a translation error (the bytes
     /// translated before that error stay queued ahead of the ending). After it the stream is
     /// ended: later calls only drain. A stream that already ended is left as it is.
-    func fail(status: Int, message: String) {
+    mutating func fail(status: Int, message: String) {
         if ended { return }
         if pendingPos > 0 && pendingPos == pending.count { pending.removeAll(keepingCapacity: true); pendingPos = 0 }
         translator.fail(NError(status: status, message: message), into: &pending)
@@ -20,6 +20,6 @@ public func apx_stream_fail(_ s: OpaquePointer?, _ status: Int32, _ message: Uns
     guard let box = Handle.get(s, as: StreamBox.self) else { return CBuffers.argument(error, "stream is NULL") }
     guard len >= 0 else { return CBuffers.argument(error, "message_len is too large") }
     guard let bytes = CBuffers.bytes(message, len) else { return CBuffers.argument(error, "message is NULL") }
-    box.fail(status: Int(status), message: String(decoding: bytes, as: UTF8.self))
+    box.run.fail(status: Int(status), message: String(decoding: bytes, as: UTF8.self))
     return 0
 }

@@ -50,7 +50,7 @@ struct PassthroughPipe: StreamPipe {
     mutating func finish(into out: inout [UInt8]) throws(TranslateError) {
         if let clientModel {
             for event in try parser.finish() {
-                if event.kind == .message && !event.data.isEmpty {
+                if event.kind == .message && !event.payload.isEmpty {
                     try Self.checkWhole(Parsed(event: event, json: try? JSONDocument.parse(event.data)))
                 }
                 write(event, clientModel, into: &out)
@@ -172,12 +172,12 @@ struct PassthroughPipe: StreamPipe {
 
     private mutating func write(_ event: SSEEvent, _ model: String, into out: inout [UInt8]) {
         if event.kind == .comment {
-            SSEWriter.comment(event.data[...], into: &out)
+            SSEWriter.comment(event.payload, into: &out)
             return
         }
         let start = out.count
         SSEWriter.event(name: event.name, id: event.id, data: Self.replacingModel(event, with: model, meter: &meter)[...], into: &out)
-        if event.data.isEmpty { return }
+        if event.payload.isEmpty { return }
         if firstEvent == nil { firstEvent = Array(out[start...]) }
         lastEvent = Array(out[start...])
     }
@@ -249,7 +249,7 @@ struct PassthroughPipe: StreamPipe {
         var events: [SSEEvent] = []
         while let e = try? p.next(in: bytes[...], at: &pos) { events.append(e) }
         events += (try? p.finish()) ?? []
-        guard let e = events.first(where: { $0.kind == .message && !$0.data.isEmpty }) else { return nil }
+        guard let e = events.first(where: { $0.kind == .message && !$0.payload.isEmpty }) else { return nil }
         return Parsed(event: e, json: try? JSONDocument.parse(e.data))
     }
 

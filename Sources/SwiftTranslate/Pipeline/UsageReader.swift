@@ -32,6 +32,8 @@ struct StreamUsageMeter: StreamMeter {
 
     init(format: Format) { self.format = format }
 
+    var hasModel: Bool { report.model != nil }
+
     mutating func observe(_ event: SSEEvent, json root: JSONValue) {
         guard root.isObject else { return }
         switch format {
@@ -82,8 +84,8 @@ struct StreamUsageMeter: StreamMeter {
         var parsed: [SSEEvent] = []
         while let e = try? parser.next(in: bytes, at: &pos) { parsed.append(e) }
         parsed += (try? parser.finish()) ?? []
-        for e in parsed where e.kind == .message && e.data.first == UInt8(ascii: "{") {
-            guard Self.hasUsageObject(e.data[...]) || (report.model == nil && ByteSearch.contains(e.data[...], Self.modelKey)) else { continue }
+        for e in parsed where e.kind == .message && e.payload.first == UInt8(ascii: "{") {
+            guard Self.hasUsageObject(e.payload) || (report.model == nil && ByteSearch.contains(e.payload, Self.modelKey)) else { continue }
             if let doc = try? JSONDocument.parse(e.data) { observe(e, json: doc.root) }
         }
     }

@@ -56,6 +56,17 @@ enum SSEWriter {
 }
 
 extension Array where Element == UInt8 {
+    /// Appends the `n` (at most 8) bytes of `word`, lowest first: a short constant piece without
+    /// a string or array to read it from.
+    @inline(__always)
+    mutating func appendBytes(_ word: UInt64, _ n: Int) {
+        var k = 0
+        while k < n && k < 8 {
+            append(UInt8(truncatingIfNeeded: word >> UInt64(k * 8)))
+            k += 1
+        }
+    }
+
     /// Appends the decimal digits of `n` (no String allocated).
     @inline(__always)
     mutating func appendDecimal(_ n: Int) {

@@ -4,4 +4,6 @@
 protocol StreamMeter {
     mutating func observe(_ event: SSEEvent, json root: JSONValue)
     var report: UsageReport { get }
+    /// The upstream's model is known already (`report.model` is set).
+    var hasModel: Bool { get }
 }

@@ -15,6 +15,14 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder, Meter: St
         events.reserveCapacity(8)
     }
 
+    // The pipe is reached through `any StreamPipe`, whose witnesses are the generic code: the
+    // specializations make the per-event path direct calls (no witness or value-witness calls).
+    @_specialize(where Decoder == ChatStreamDecoder, Encoder == AnthropicStreamEncoder, Meter == StreamUsageMeter)
+    @_specialize(where Decoder == AnthropicStreamDecoder, Encoder == ChatStreamEncoder, Meter == StreamUsageMeter)
+    @_specialize(where Decoder == ResponsesStreamDecoder, Encoder == AnthropicStreamEncoder, Meter == StreamUsageMeter)
+    @_specialize(where Decoder == ResponsesStreamDecoder, Encoder == ChatStreamEncoder, Meter == StreamUsageMeter)
+    @_specialize(where Decoder == AnthropicStreamDecoder, Encoder == ResponsesStreamEncoder, Meter == StreamUsageMeter)
+    @_specialize(where Decoder == ChatStreamDecoder, Encoder == ResponsesStreamEncoder, Meter == StreamUsageMeter)
     mutating func feed(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) throws(TranslateError) {
         var pos = bytes.startIndex
         while let event = try parser.next(in: bytes, at: &pos) {
@@ -42,9 +50,11 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder, Meter: St
             encoder.encode(.keepAlive, into: &out)
             return
         }
-        if event.data.isEmpty { return }
+        if event.payload.isEmpty { return }
         if event.isDone {
             try decoder.done(into: &events)
+        } else if try consumeHot(event) {
+            // a delta, read without a parse
         } else {
             let doc: JSONDocument
             do {
@@ -69,9 +79,23 @@ struct TranslatingPipe<Decoder: StreamDecoder, Encoder: StreamEncoder, Meter: St
         flush(into: &out)
     }
 
+    private mutating func consumeHot(_ event: SSEEvent) throws(TranslateError) -> Bool {
+        do {
+            return try decoder.consumeHot(event, modelKnown: meter.hasModel, into: &events)
+        } catch where error.status == .invalid {
+            throw TranslateError(.stream, "upstream event at byte \(event.offset): \(error.message)", path: error.path, offset: event.offset)
+        }
+    }
+
     private mutating func flush(into out: inout [UInt8]) {
         if events.isEmpty { return }
-        for e in events { encoder.encode(e, into: &out) }
+        // by index: an iterator would hold a second reference to the array, and the removal
+        // below would then allocate a new one
+        var i = 0
+        while i < events.count {
+            encoder.encode(events[i], into: &out)
+            i += 1
+        }
         events.removeAll(keepingCapacity: true)
     }
 

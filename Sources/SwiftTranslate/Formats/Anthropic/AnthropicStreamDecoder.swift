@@ -15,6 +15,8 @@ struct AnthropicStreamDecoder: StreamDecoder {
     private var stopSequence: String? = nil
     private var warnings: [String] = []
     private var warnedCitations = false
+    /// The start of the last event taken by `consumeHot` (AnthropicStreamHotDelta).
+    private var hotMemo = JSONScanMemo<AnthropicStreamHotDelta.Resume>()
 
     init(settings: TranslationContext) { self.settings = settings }
 
@@ -67,6 +69,28 @@ struct AnthropicStreamDecoder: StreamDecoder {
         default:
             break // new event types may be added: skip unknown ones
         }
+    }
+
+    /// A `content_block_delta` of AnthropicStreamHotDelta's shape for the open (or a skipped)
+    /// block while streaming: what `consume` would do, without parsing it. Its `event:` name, when
+    /// it has one, must say the same (the usage meter goes by the name).
+    mutating func consumeHot(_ event: SSEEvent, modelKnown: Bool, into out: inout [StreamEvent]) throws(TranslateError) -> Bool {
+        guard state == .streaming, event.name.isEmpty || JSONKey(event.name.span, 0..<event.name.count) == AnthropicStreamHotDelta.Name.contentBlockDelta,
+              let d = AnthropicStreamHotDelta.scan(event.payload.span, memo: &hotMemo) else { return false }
+        switch block {
+        case .open(let o) where o == d.index: break
+        case .skipped(let o) where o == d.index: return true
+        default: return false
+        }
+        guard let r = d.body, !r.isEmpty else { return true }
+        let t = JSONText(body: event.payload(r))
+        switch d.kind {
+        case .text: out.append(.textDelta(t))
+        case .thinking: out.append(.thinkingDelta(t))
+        case .signature: out.append(.signatureDelta(t))
+        case .arguments: out.append(.argumentsDelta(t))
+        }
+        return true
     }
 
     mutating func done(into out: inout [StreamEvent]) throws(TranslateError) { try finish(into: &out) }

@@ -135,35 +135,26 @@ struct AnthropicStreamEncoder: StreamEncoder {
     }
 
     /// `content_block_delta` written from constant byte pieces (the hot path: one per token).
+    /// The pieces are string literals: appending one copies constant bytes (no array to load,
+    /// retain and release).
     private mutating func delta(_ kind: Delta, _ text: JSONText, into out: inout [UInt8]) {
         guard blockOpen else {
             warnings.append("content_block_delta outside a content block ignored")
             return
         }
-        out.append(contentsOf: Delta.head)
+        out.append(contentsOf: "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":".utf8)
         out.appendDecimal(index)
-        out.append(contentsOf: kind.middle)
+        switch kind {
+        case .text: out.append(contentsOf: ",\"delta\":{\"type\":\"text_delta\",\"text\":\"".utf8)
+        case .thinking: out.append(contentsOf: ",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"".utf8)
+        case .signature: out.append(contentsOf: ",\"delta\":{\"type\":\"signature_delta\",\"signature\":\"".utf8)
+        case .arguments: out.append(contentsOf: ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"".utf8)
+        }
         out.append(contentsOf: text.body)
-        out.append(contentsOf: Delta.tail)
+        out.appendBytes(0x0A0A_7D7D_22, 5) // "}}\n\n
     }
 
-    private enum Delta {
-        case text, thinking, signature, arguments
-        static let head = Array("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":".utf8)
-        static let tail = Array("\"}}\n\n".utf8)
-        static let textMiddle = Array(",\"delta\":{\"type\":\"text_delta\",\"text\":\"".utf8)
-        static let thinkingMiddle = Array(",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"".utf8)
-        static let signatureMiddle = Array(",\"delta\":{\"type\":\"signature_delta\",\"signature\":\"".utf8)
-        static let argumentsMiddle = Array(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"".utf8)
-        var middle: [UInt8] {
-            switch self {
-            case .text: return Delta.textMiddle
-            case .thinking: return Delta.thinkingMiddle
-            case .signature: return Delta.signatureMiddle
-            case .arguments: return Delta.argumentsMiddle
-            }
-        }
-    }
+    private enum Delta { case text, thinking, signature, arguments }
 
     private mutating func stopBlock(into out: inout [UInt8]) {
         if toolWithoutInput {

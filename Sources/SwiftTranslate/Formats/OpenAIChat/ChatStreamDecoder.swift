@@ -70,6 +70,8 @@ struct ChatStreamDecoder: StreamDecoder {
     private var warnings: [String] = []
     private var warnedChoices = false
     private var warnedAfterEnd = false
+    /// The start of the last chunk taken by `consumeHot` (ChatStreamHotChunk).
+    private var hotMemo = JSONScanMemo<ChatStreamHotChunk.Resume>()
 
     init(settings: TranslationContext) { self.settings = settings }
 
@@ -146,6 +148,32 @@ struct ChatStreamDecoder: StreamDecoder {
         if case .finishing(let stop) = state, usageHere { end(stop, into: &out) }
     }
 
+    /// A chunk of ChatStreamHotChunk's shape while streaming, for a tool call already known (and
+    /// named, unless the chunk names it): what `consume` would do, without parsing it.
+    mutating func consumeHot(_ event: SSEEvent, modelKnown: Bool, into out: inout [StreamEvent]) throws(TranslateError) -> Bool {
+        guard case .streaming = state, let c = ChatStreamHotChunk.scan(event.payload.span, modelKnown: modelKnown, memo: &hotMemo) else { return false }
+        var tool: Int? = nil
+        if let i = c.toolIndex {
+            guard i <= Self.maxToolIndex, let k = position[i], c.toolName == nil || calls[k].name != nil else { return false }
+            tool = i
+        }
+        func body(_ r: Range<Int>?) -> JSONText? {
+            guard let r, !r.isEmpty else { return nil }
+            return JSONText(body: event.payload(r))
+        }
+        if c.reasoningContent == nil && c.reasoning == nil && c.refusal == nil {
+            if let t = body(c.content) { text(t, into: &out) } // the usual chunk: text only
+        } else {
+            texts(reasoningContent: body(c.reasoningContent), reasoning: body(c.reasoning),
+                  content: body(c.content), refusal: body(c.refusal), into: &out)
+        }
+        if let tool {
+            lastCall = tool
+            try toolFragment(index: tool, id: nil, name: nil, args: body(c.toolArguments), into: &out)
+        }
+        return true
+    }
+
     mutating func done(into out: inout [StreamEvent]) throws(TranslateError) { try finish(into: &out) }
 
     mutating func finish(into out: inout [StreamEvent]) throws(TranslateError) {
@@ -176,8 +204,19 @@ struct ChatStreamDecoder: StreamDecoder {
             else if bytesEqual(key, Key.refusal) { refusal = value }
             else if bytesEqual(key, Key.functionCall) { functionCall = value }
         }
+        texts(reasoningContent: nonEmptyText(reasoningContent), reasoning: nonEmptyText(reasoning),
+              content: nonEmptyText(content), refusal: nonEmptyText(refusal), into: &out)
+        if let toolCalls, toolCalls.isArray {
+            for (k, tc) in toolCalls.elements.enumerated() where tc.isObject { try toolFragment(tc, k, into: &out) }
+        }
+        if let functionCall, functionCall.isObject { try legacyFunctionCall(functionCall, into: &out) }
+    }
+
+    /// A delta's text members (non-empty ones; nil otherwise), in the order they are emitted.
+    private mutating func texts(reasoningContent: JSONText?, reasoning: JSONText?, content: JSONText?, refusal: JSONText?,
+                                into out: inout [StreamEvent]) {
         // A server sending both reasoning fields sends the same text twice (an alias): use one.
-        if let r = nonEmptyText(reasoningContent) ?? nonEmptyText(reasoning) {
+        if let r = reasoningContent ?? reasoning {
             if toolStarted {
                 heldThinking.append(contentsOf: r.body)
             } else {
@@ -186,12 +225,8 @@ struct ChatStreamDecoder: StreamDecoder {
             }
             outputBytes &+= r.body.count
         }
-        if let t = nonEmptyText(content) { text(t, into: &out) }
-        if let t = nonEmptyText(refusal) { text(t, into: &out) }
-        if let toolCalls, toolCalls.isArray {
-            for (k, tc) in toolCalls.elements.enumerated() where tc.isObject { try toolFragment(tc, k, into: &out) }
-        }
-        if let functionCall, functionCall.isObject { try legacyFunctionCall(functionCall, into: &out) }
+        if let t = content { text(t, into: &out) }
+        if let t = refusal { text(t, into: &out) }
     }
 
     private mutating func text(_ t: JSONText, into out: inout [StreamEvent]) {

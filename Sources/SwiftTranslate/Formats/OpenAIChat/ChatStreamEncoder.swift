@@ -25,9 +25,6 @@ struct ChatStreamEncoder: StreamEncoder {
     private var reasoningHead: [UInt8] = []
     private var argumentsHead: [UInt8] = []
     private static let dataPrefix = Array("data: ".utf8)
-    private static let deltaTail = Array((#""},"finish_reason":null}]}"# + "\n\n").utf8)
-    private static let argumentsMiddle = Array(#","function":{"arguments":""#.utf8)
-    private static let argumentsTail = Array((#""}}]},"finish_reason":null}]}"# + "\n\n").utf8)
     private var inTool = false
     /// The open tool call has had argument text.
     private var toolHasArguments = false
@@ -112,7 +109,7 @@ struct ChatStreamEncoder: StreamEncoder {
         case .textDelta(let t):
             out.append(contentsOf: contentHead)
             out.append(contentsOf: t.body)
-            out.append(contentsOf: Self.deltaTail)
+            out.append(contentsOf: "\"},\"finish_reason\":null}]}\n\n".utf8)
         case .thinkingDelta(let t):
             let field = settings.config.clientReasoningField
             if field == .none {
@@ -122,7 +119,7 @@ struct ChatStreamEncoder: StreamEncoder {
             if inThinking { thinkingText.append(contentsOf: t.body) }
             out.append(contentsOf: reasoningHead)
             out.append(contentsOf: t.body)
-            out.append(contentsOf: Self.deltaTail)
+            out.append(contentsOf: "\"},\"finish_reason\":null}]}\n\n".utf8)
         case .signatureDelta(let t):
             if inThinking { signature.append(contentsOf: t.body) }
         case .argumentsDelta(let t):
@@ -130,9 +127,9 @@ struct ChatStreamEncoder: StreamEncoder {
             toolHasArguments = true
             out.append(contentsOf: argumentsHead)
             out.appendDecimal(toolCount - 1)
-            out.append(contentsOf: Self.argumentsMiddle)
+            out.append(contentsOf: ",\"function\":{\"arguments\":\"".utf8)
             out.append(contentsOf: t.body)
-            out.append(contentsOf: Self.argumentsTail)
+            out.append(contentsOf: "\"}}]},\"finish_reason\":null}]}\n\n".utf8)
         case .blockStop:
             closeTool(into: &out)
             closeThinking(into: &out)

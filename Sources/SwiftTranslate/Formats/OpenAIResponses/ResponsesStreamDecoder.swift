@@ -45,6 +45,8 @@ struct ResponsesStreamDecoder: StreamDecoder {
     private var outputBytes = 0
     private var warnings: [String] = []
     private var warnedAnnotations = false
+    /// The start of the last event taken by `consumeHot` (ResponsesStreamHotDelta).
+    private var hotMemo = JSONScanMemo<ResponsesStreamHotDelta.Resume>()
 
     init(settings: TranslationContext) { self.settings = settings }
 
@@ -126,6 +128,27 @@ struct ResponsesStreamDecoder: StreamDecoder {
         default:
             break // built-in tool progress, audio, new event types: nothing to carry
         }
+    }
+
+    /// A `*.delta` event of ResponsesStreamHotDelta's shape while streaming, for an item already
+    /// added: what `consume` would do, without parsing it.
+    mutating func consumeHot(_ event: SSEEvent, modelKnown: Bool, into out: inout [StreamEvent]) throws(TranslateError) -> Bool {
+        guard state == .streaming, let d = ResponsesStreamHotDelta.scan(event.payload.span, memo: &hotMemo),
+              let k = position[d.outputIndex] else { return false }
+        if items[k].kind == .skipped || items[k].done || d.delta.isEmpty { return true }
+        let t = JSONText(body: event.payload(d.delta))
+        switch d.kind {
+        case .text:
+            items[k].textParts.insert(d.contentIndex ?? 0)
+            text(k, t, into: &out)
+        case .reasoningSummary:
+            thinking(k, t, part: Swift.min(d.summaryIndex ?? 0, Int(Int32.max)), into: &out)
+        case .reasoningText:
+            thinking(k, t, part: (1 << 32) + Swift.min(d.contentIndex ?? 0, Int(Int32.max)), into: &out)
+        case .arguments:
+            arguments(k, t, into: &out)
+        }
+        return true
     }
 
     mutating func done(into out: inout [StreamEvent]) throws(TranslateError) { try finish(into: &out) }
