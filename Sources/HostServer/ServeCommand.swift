@@ -150,9 +150,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let engine = CurlEngine()
-        engine.start()
-        let app = try ProxyApp(settings: settings, config: snapshot, engine: engine, logger: logger, loader: loader)
+        let app = try ProxyApp(settings: settings, config: snapshot, engines: CurlEngines(), logger: logger, loader: loader)
         let server = try HTTPServer.start(app: app)
         for r in snapshot.routes.routes {
             logger.info("route", metadata: ["match": .string(r.match.description), "upstream": .string(r.upstream.name),
@@ -169,7 +167,6 @@ struct ServeCommand: ParsableCommand {
             logger.warning("--max-connections is above what the open-file limit allows: past \(allowed), new clients may get 503 from the descriptor guard")
         }
         server.waitForShutdownSignal()
-        engine.stop()
     }
 
     /// cores - 1 leaves a core to the curl engine thread; on 2 cores that serializes every
