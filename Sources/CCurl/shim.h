@@ -84,3 +84,12 @@ static inline int apxc_epoll_wait(int ep, int *fds, int *flags, int max, int tim
     }
     return n;
 }
+
+/* glibc malloc thresholds (MallocTuning.swift; malloc.h is not in Swift's Glibc module). */
+#include <malloc.h>
+static inline void apxc_malloc_thresholds(int trim_bytes, int mmap_bytes) {
+#ifdef M_TRIM_THRESHOLD
+    mallopt(M_TRIM_THRESHOLD, trim_bytes);
+    mallopt(M_MMAP_THRESHOLD, mmap_bytes);
+#endif
+}
