@@ -216,15 +216,18 @@ final class CurlEngine: @unchecked Sendable {
         driving = true
         defer { driving = false }
         var running: Int32 = 0
+        var rounds = 0
         while true {
-            while timeoutDue {
+            while timeoutDue && rounds < 64 {
                 timeoutDue = false
+                rounds += 1
                 curl_multi_socket_action(multi, APXC_SOCKET_TIMEOUT, 0, &running)
             }
             reapFinished()
-            if dirty.isEmpty { return }
-            guard dispatch else {
-                if !dispatchScheduled {
+            // Events while the ProxyCall is inside a call to the engine, or curl still asking for
+            // more timeout actions after many (never spin the loop): the rest in a task of its own.
+            guard dispatch, rounds < 64 else {
+                if (!dirty.isEmpty || timeoutDue) && !dispatchScheduled {
                     dispatchScheduled = true
                     loop.execute { [self] in
                         dispatchScheduled = false
@@ -233,6 +236,7 @@ final class CurlEngine: @unchecked Sendable {
                 }
                 return
             }
+            if dirty.isEmpty { return }
             let batch = dirty
             dirty.removeAll(keepingCapacity: true)
             for t in batch {
