@@ -1,15 +1,20 @@
 import CCurl
-import NIOConcurrencyHelpers
 
-/// One upstream HTTP transfer on the curl engine. Created on any thread, then driven only by the
-/// engine thread; the flow-control state is what it shares with the client's event loop.
+/// One upstream HTTP transfer on a loop's curl engine. Created and driven on that loop only:
+/// curl's callbacks queue its events, which the engine hands to the sink once curl has returned.
 final class CurlTransfer: @unchecked Sendable {
     let request: UpstreamRequest
-    /// Receives events on the engine thread, in batches (one hop to the client's event loop for
-    /// everything a transfer produced in one engine round: often head, body and end at once).
-    let sink: @Sendable ([UpstreamEvent]) -> Void
-    /// Engine thread: events produced in the current round, not yet handed to the sink.
+    /// Receives events on the loop, in batches (everything a transfer produced in one engine
+    /// round: often head, body and end at once; consecutive body bytes as one chunk).
+    let sink: ([UpstreamEvent]) -> Void
+    /// Set by the engine on submit (engines live as long as the process).
+    unowned(unsafe) var engine: CurlEngine?
+    /// Events produced in the current round, not yet handed to the sink; `pendingData` is the
+    /// body chunk being collected (appended to `queued` when another event or the flush comes).
     private var queued: [UpstreamEvent] = []
+    private var pendingData: [UInt8] = []
+    /// Body bytes queued this round (flow control: past maxInFlight curl pauses).
+    private var queuedBytes = 0
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// curl writes a failure's details here (CURLOPT_ERRORBUFFER needs a stable address).
@@ -22,56 +27,37 @@ final class CurlTransfer: @unchecked Sendable {
     var retryAfter: Double?
     var headSent = false
     var finished = false
-    /// Flow control shared by the engine thread and the client's event loop (under `flowLock`):
-    /// bytes handed to the event loop and not yet written to the client, whether the client's
-    /// channel is full, and whether curl is paused (the write callback refused a chunk with
-    /// CURL_WRITEFUNC_PAUSE; curl keeps it and redelivers it after curl_easy_pause(CONT)).
-    private let flowLock = NIOLock()
-    private var inFlight = 0
-    private var clientFull = false
-    private var paused = false
-    /// Most bytes queued toward one client before curl stops reading the upstream.
+    /// Cancelled by the call: nothing more is delivered.
+    var cancelled = false
+    /// Flow control: whether the client's channel is full, and whether curl is paused (the write
+    /// callback refused a chunk with CURL_WRITEFUNC_PAUSE; curl keeps it and delivers it again
+    /// after curl_easy_pause(CONT)).
+    var clientFull = false
+    var paused = false
+    /// Most body bytes queued toward one client in one engine round before curl stops reading.
     static let maxInFlight = 256 * 1024
 
-    /// Engine thread: may this chunk be delivered now? (Else curl pauses.)
+    /// May this chunk be queued now? (Else curl pauses.)
     private func admit(_ n: Int) -> Bool {
-        flowLock.withLock {
-            if clientFull || inFlight >= CurlTransfer.maxInFlight {
-                paused = true
-                return false
-            }
-            inFlight += n
-            return true
+        if clientFull || queuedBytes >= CurlTransfer.maxInFlight {
+            paused = true
+            return false
         }
-    }
-
-    /// Event loop: `n` delivered bytes were written to the client. True when curl must resume.
-    func consumed(_ n: Int) -> Bool {
-        flowLock.withLock {
-            inFlight -= n
-            return resumeIfPossible()
-        }
-    }
-
-    /// Event loop: the client's channel became unwritable (true) or writable again (false).
-    /// True when curl must resume.
-    func setClientFull(_ full: Bool) -> Bool {
-        flowLock.withLock {
-            clientFull = full
-            return resumeIfPossible()
-        }
-    }
-
-    /// Whether the transfer is held back by the client (the idle timeout does not apply then).
-    var isHeldByClient: Bool { flowLock.withLock { paused || clientFull } }
-
-    private func resumeIfPossible() -> Bool {
-        guard paused, !clientFull, inFlight < CurlTransfer.maxInFlight / 2 else { return false }
-        paused = false
+        queuedBytes += n
         return true
     }
 
-    init(request: UpstreamRequest, sink: @escaping @Sendable ([UpstreamEvent]) -> Void) {
+    /// The client's channel became unwritable (true) or writable again (false). True when curl
+    /// must resume (engine.resume).
+    func setClientFull(_ full: Bool) -> Bool {
+        clientFull = full
+        return paused && !full
+    }
+
+    /// Whether the transfer is held back by the client (the idle timeout does not apply then).
+    var isHeldByClient: Bool { paused || clientFull }
+
+    init(request: UpstreamRequest, sink: @escaping ([UpstreamEvent]) -> Void) {
         self.request = request
         self.sink = sink
     }
@@ -107,19 +93,31 @@ final class CurlTransfer: @unchecked Sendable {
         apxc_setopt_header(h, curlHeaderCallback, me)
     }
 
-    /// Engine thread: queues an event for the end of the round.
-    func emit(_ event: UpstreamEvent) { queued.append(event) }
+    /// Queues an event for the end of the engine's round.
+    func emit(_ event: UpstreamEvent) {
+        if queued.isEmpty && pendingData.isEmpty { engine?.markDirty(self) }
+        closeData()
+        queued.append(event)
+    }
 
-    /// Engine thread: hands the round's events to the sink. Returns whether there were any.
+    private func closeData() {
+        guard !pendingData.isEmpty else { return }
+        queued.append(.data(pendingData))
+        pendingData = []
+    }
+
+    /// Hands the round's events to the sink (none once cancelled).
     func flushEvents() {
+        closeData()
+        queuedBytes = 0
         guard !queued.isEmpty else { return }
         let batch = queued
-        queued.removeAll()
-        sink(batch)
+        queued = []
+        if !cancelled { sink(batch) }
     }
 
     /// Lets go of the easy handle (the engine keeps or frees it) and frees the header list
-    /// (engine thread, after curl_multi_remove_handle).
+    /// (after curl_multi_remove_handle).
     func detach() {
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
@@ -159,7 +157,8 @@ final class CurlTransfer: @unchecked Sendable {
             headSent = true
             emit(.head(status: status == 0 ? 200 : status, retryAfter: retryAfter))
         }
-        emit(.data(Array(bytes)))
+        if pendingData.isEmpty && queued.isEmpty { engine?.markDirty(self) }
+        pendingData.append(contentsOf: bytes)
         return bytes.count
     }
 

@@ -157,8 +157,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         proxied[path] != nil || path == "/v1/models" || path == "/metrics" || path == "/health" || path == "/admin/reload" ? path : "other"
     }
 
+    /// The URI without its query (the same string, not a copy, when it has none).
     private static func path(_ uri: String) -> String {
-        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        guard let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return uri }
+        return String(uri[..<q])
     }
 
     private func dispatch(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {

@@ -17,6 +17,7 @@ final class HTTPServer {
 
     static func start(app: ProxyApp) throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: app.settings.eventLoopThreads)
+        app.engines.attach(group)
         let settings = app.settings
         let refusal = ConnectionRefusal.response(limit: settings.maxConnections)
         let fd: CInt
@@ -90,6 +91,7 @@ final class HTTPServer {
         if app.metrics.inFlight > 0 {
             app.logger.warning("drain timeout: closing with requests in flight", metadata: ["in_flight": .stringConvertible(app.metrics.inFlight)])
         }
+        app.engines.stop()
         try? group.syncShutdownGracefully()
         _ = sources
     }

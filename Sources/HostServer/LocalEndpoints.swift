@@ -15,7 +15,7 @@ enum LocalEndpoints {
 
     static func metrics(_ app: ProxyApp) -> Answer {
         let transfers = "# HELP apxlate_upstream_transfers_in_flight Upstream transfers open right now.\n"
-            + "# TYPE apxlate_upstream_transfers_in_flight gauge\napxlate_upstream_transfers_in_flight \(app.engine.transfersInFlight)\n"
+            + "# TYPE apxlate_upstream_transfers_in_flight gauge\napxlate_upstream_transfers_in_flight \(app.engines.transfersInFlight)\n"
         return Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array((app.metrics.render() + transfers + app.featureMetrics.render()).utf8))
     }
 

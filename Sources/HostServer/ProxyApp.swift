@@ -5,7 +5,8 @@ import NIOConcurrencyHelpers
 /// metrics, the logger, the client limiter.
 final class ProxyApp: @unchecked Sendable {
     let settings: ServerSettings
-    let engine: CurlEngine
+    /// The upstream engines, one per event loop (attached when the loops exist).
+    let engines: CurlEngines
     let metrics = Metrics()
     /// Counters of reloads, keys, fallbacks, limits and the cache (rendered after `metrics`).
     let featureMetrics = FeatureMetrics()
@@ -21,12 +22,12 @@ final class ProxyApp: @unchecked Sendable {
     private let ids = NIOLockedValueBox<UInt64>(0)
     private let idPrefix: String
 
-    init(settings: ServerSettings, config: ProxyConfig, engine: CurlEngine, logger: Logger,
+    init(settings: ServerSettings, config: ProxyConfig, engines: CurlEngines, logger: Logger,
          loader: (() throws(ConfigError) -> ProxyConfig)? = nil) throws(APXError) {
         self.settings = settings
         self.current = NIOLockedValueBox(config)
         self.loader = loader
-        self.engine = engine
+        self.engines = engines
         self.logger = logger
         self.plainTranslator = try APXTranslator(config: [])
         idPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)

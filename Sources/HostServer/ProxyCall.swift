@@ -9,8 +9,8 @@ import ProxyCore
 /// Every event (upstream head, data, end; timers; the client leaving) goes to the machine, and
 /// the shell performs the action it returns. Routing (RequestRouting), the upstream request
 /// (UpstreamRequestBuilder), the retry policy (RetryPolicy, inside the machine) and metering
-/// (CallMeter) are their own types. Confined to the connection's event loop; the curl engine's
-/// events hop onto it.
+/// (CallMeter) are their own types. Confined to the connection's event loop, which also runs
+/// the loop's curl engine: upstream events arrive here without a thread hop.
 final class ProxyCall: @unchecked Sendable {
     private let app: ProxyApp
     private let context: ChannelHandlerContext
@@ -18,6 +18,8 @@ final class ProxyCall: @unchecked Sendable {
     private let clientFormat: WireFormat
     private let meter: CallMeter
     private let onFinish: () -> Void
+    /// The curl engine of the connection's loop.
+    private let engine: CurlEngine?
 
     private var machine: ProxyCallStateMachine
     private var route: Route?
@@ -62,6 +64,7 @@ final class ProxyCall: @unchecked Sendable {
         self.head = head
         self.clientFormat = clientFormat
         self.onFinish = onFinish
+        engine = app.engines.engine(for: context.eventLoop)
         meter = CallMeter(id: app.nextRequestID(), routeLabel: routeLabel)
         let settings = app.settings
         machine = ProxyCallStateMachine(maxResponseBytes: settings.maxResponseBytes, idleTimeoutMs: settings.idleTimeoutMs,
@@ -216,7 +219,6 @@ final class ProxyCall: @unchecked Sendable {
             perform(machine.upstreamHead(status: status, retryAfter: retryAfter))
         case .data(let bytes):
             perform(machine.upstreamData(count: bytes.count), data: bytes)
-            if let t = transfer, t.consumed(bytes.count) { app.engine.resume(t) }
         case .done(let error, let timedOut):
             guard machine.transferRunning else { return }
             transfer = nil
@@ -227,7 +229,7 @@ final class ProxyCall: @unchecked Sendable {
     func writabilityChanged() {
         guard !machine.isFinished, context.channel.isWritable, let transfer else { return }
         resetIdleTimer()
-        if transfer.setClientFull(false) { app.engine.resume(transfer) }
+        if transfer.setClientFull(false) { engine?.resume(transfer) }
     }
 
     /// The client went away: abort the upstream transfer.
@@ -281,17 +283,15 @@ final class ProxyCall: @unchecked Sendable {
     private func send() {
         guard let upstreamRequest else { return }
         buffered.removeAll(keepingCapacity: true)
-        let loop = context.eventLoop
-        let t = CurlTransfer(request: upstreamRequest) { [self] events in
-            loop.execute { self.handle(events) }
-        }
+        guard let engine else { return perform(machine.upstreamDone(error: "no upstream engine on this event loop", timedOut: false)) }
+        let t = CurlTransfer(request: upstreamRequest) { [self] events in handle(events) }
         transfer = t
         resetIdleTimer()
-        app.engine.submit(t)
+        engine.submit(t)
     }
 
     private func cancelTransfer() {
-        if let transfer { app.engine.cancel(transfer) }
+        if let transfer { engine?.cancel(transfer) }
         transfer = nil
     }
 

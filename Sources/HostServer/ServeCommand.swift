@@ -74,7 +74,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Most client connections open at once; more get 503 (default: what the open-file limit allows, each request also holding an upstream connection).")
     var maxConnections: Int?
 
-    @Option(help: "Event loop threads for client connections (default: cores - 1, or 2 on a 2-core machine; the upstream engine has its own thread).")
+    @Option(help: "Event loop threads (default: one per core); each also runs the curl engine of its connections' upstream transfers.")
     var threads: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -84,6 +84,7 @@ struct ServeCommand: ParsableCommand {
     var curlVerbose = false
 
     func run() throws {
+        MallocTuning.apply()
         let env = ProcessInfo.processInfo.environment
         var settings = ServerSettings()
         settings.host = host ?? env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -150,9 +151,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let engine = CurlEngine()
-        engine.start()
-        let app = try ProxyApp(settings: settings, config: snapshot, engine: engine, logger: logger, loader: loader)
+        let app = try ProxyApp(settings: settings, config: snapshot, engines: CurlEngines(), logger: logger, loader: loader)
         let server = try HTTPServer.start(app: app)
         for r in snapshot.routes.routes {
             logger.info("route", metadata: ["match": .string(r.match.description), "upstream": .string(r.upstream.name),
@@ -169,14 +168,12 @@ struct ServeCommand: ParsableCommand {
             logger.warning("--max-connections is above what the open-file limit allows: past \(allowed), new clients may get 503 from the descriptor guard")
         }
         server.waitForShutdownSignal()
-        engine.stop()
     }
 
-    /// cores - 1 leaves a core to the curl engine thread; on 2 cores that serializes every
-    /// request's translation on one loop while the engine thread is mostly idle, and 2 loops
-    /// measured 20-37% more requests/s (Tests/bench/proxy_bench.sh) at the same CPU per request.
+    /// One loop per core: each loop also drives the curl engine of its own transfers (the
+    /// engine's watcher thread only sleeps in epoll_wait), so no core is set aside for curl.
     static func defaultEventLoops(cores: Int) -> Int {
-        cores > 2 ? cores - 1 : max(1, cores)
+        max(1, cores)
     }
 
     /// Whether `host` is a loopback address: `localhost`, `::1` or an IPv4 literal in

@@ -9,7 +9,7 @@ struct UpstreamRequest: Sendable {
 }
 
 /// What an upstream transfer reports, in order: one head (after retries of 1xx/redirects),
-/// any number of data chunks, then done. Delivered on the engine thread.
+/// any number of data chunks, then done. Delivered on the event loop of the call.
 enum UpstreamEvent: Sendable {
     case head(status: Int, retryAfter: Double?)
     case data([UInt8])
