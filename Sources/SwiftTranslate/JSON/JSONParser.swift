@@ -236,9 +236,11 @@ struct JSONParser {
     /// it contains escapes. Non-mutating: `bytes` is only borrowed (no reference counting per
     /// string, which mattered for small stream events).
     ///
-    /// Plain runs (printable ASCII other than '"' and '\\') are skipped 16 bytes at a time (8 near
-    /// the end); a two-character escape goes straight back to that loop, and multi-byte UTF-8 is
-    /// validated sequence after sequence (common 2- and 3-byte forms inline) until ASCII resumes.
+    /// Plain runs (printable ASCII other than '"' and '\\') are skipped 8 bytes at a time, then 16
+    /// once the first word is plain (short strings end in that first word, long text moves in
+    /// 16-byte steps); a two-character escape goes straight back to those loops, and multi-byte
+    /// UTF-8 is validated sequence after sequence (common 2- and 3-byte forms inline) until ASCII
+    /// resumes.
     /// Offsets stay within `0...count` (`p < count` or a run of `count - p` bytes is checked
     /// before every step), so `&+` cannot overflow.
     private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool) {
@@ -248,15 +250,26 @@ struct JSONParser {
         let count = span.count
         var p = start
         while p < count {
-            if count &- p >= 16 {
-                let stops = JSONBytes.parserStops(JSONBytes.pair(raw, p))
-                if !JSONBytes.any(stops) { p &+= 16; continue }
-                p &+= JSONBytes.firstByte(stops)
-            } else if count &- p >= 8 {
+            if count &- p >= 8 {
+                // one word first: most strings (keys, ids, short values) end inside it
                 let w = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: p, as: UInt64.self))
                 let stops = JSONBytes.parserStops(w)
-                if stops == 0 { p &+= 8; continue }
-                p &+= JSONBytes.firstByte(stops)
+                if stops != 0 {
+                    p &+= JSONBytes.firstByte(stops)
+                } else {
+                    p &+= 8
+                    var stopped = false
+                    while count &- p >= 16 {
+                        let pair = JSONBytes.parserStops(JSONBytes.pair(raw, p))
+                        if JSONBytes.any(pair) {
+                            p &+= JSONBytes.firstByte(pair)
+                            stopped = true
+                            break
+                        }
+                        p &+= 16
+                    }
+                    if !stopped { continue }
+                }
             }
             let b = span[p]
             if b == UInt8(ascii: "\"") {
