@@ -84,13 +84,7 @@ struct JSONParser {
         return "byte 0x\(String(b, radix: 16))"
     }
 
-    /// Compact JSON has no whitespace between tokens: the first test returns at once, inline.
-    @inline(__always) private mutating func skipWhitespace() {
-        if pos < bytes.count && bytes[pos] > 0x20 { return }
-        skipWhitespaceRun()
-    }
-
-    private mutating func skipWhitespaceRun() {
+    private mutating func skipWhitespace() {
         while pos < bytes.count {
             let b = bytes[pos]
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
