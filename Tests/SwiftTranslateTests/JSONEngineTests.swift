@@ -109,12 +109,13 @@ import Testing
         }
     }
 
-    /// The string loops look at 8 bytes at a time: put each kind of special byte at every
-    /// position of the first words and check what the byte-by-byte reading would give.
+    /// The string loops look at 16 bytes at a time (8, then 1 near the end): put each kind of
+    /// special byte at every position of the first blocks and of the tail, and check what the
+    /// byte-by-byte reading would give.
     @Test func specialBytesAtEveryPosition() throws {
-        for k in 0..<20 {
+        for k in 0..<40 {
             let pad = String(repeating: "a", count: k)
-            let tail = String(repeating: "b", count: 19 - k)
+            let tail = String(repeating: "b", count: 39 - k)
             // escapes decode, and the writer escapes them back
             for (escape, char) in [("\\n", "\n"), ("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("\\t", "\t")] {
                 let doc = try JSONDocument.parse("\"" + pad + escape + tail + "\"")
@@ -141,6 +142,73 @@ import Testing
             // the closing quote ends the string exactly there
             let doc = try JSONDocument.parse("[\"" + pad + "\"," + "\"" + tail + "\"]")
             #expect(doc.root.elements.map { $0.string } == [pad, tail])
+        }
+    }
+
+    /// What `JSONWriter` must write for `s`: each scalar escaped on its own.
+    static func referenceEscaped(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{00}"..."\u{1F}":
+                let hex = String(c.value, radix: 16)
+                out += "\\u00" + (hex.count < 2 ? "0" : "") + hex
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The writer copies text into room with a margin for escapes and starts new room when
+    /// escapes use it up: dense escapes (up to every byte, 6 bytes each for control characters)
+    /// must come out whole across those rounds, at every length around the 16- and 32-byte edges.
+    @Test func denseEscapesAcrossRounds() throws {
+        let special = ["\u{01}", "\"", "\\", "\n", "\u{1F}", "\t", "\u{08}", "\r"]
+        let plain = ["a", "é", "日", "b", "😀"]
+        for length in [1, 15, 16, 17, 31, 32, 33, 100, 1000, 5000] {
+            for density in [1, 2, 3, 10] { // one special piece in `density`
+                var s = ""
+                for i in 0..<length {
+                    s += i % density == 0 ? special[(i / density) % special.count] : plain[i % plain.count]
+                }
+                var w = JSONWriter()
+                w.string(s)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == Self.referenceEscaped(s), "length \(length) density \(density)")
+                var wb = JSONWriter()
+                wb.string(bytes: Array(s.utf8))
+                #expect(wb.bytes == w.bytes)
+                #expect(try JSONDocument.parse(w.bytes).root.string == s)
+            }
+        }
+    }
+
+    /// Multi-byte UTF-8 is validated sequence after sequence until ASCII resumes: runs of 2-, 3-
+    /// and 4-byte characters of every length decode, and a bad sequence inside a run is reported
+    /// at its first byte.
+    @Test func multiByteRuns() throws {
+        for char in ["é", "日", "😀", "é日😀"] {
+            for k in 0..<24 {
+                let run = String(repeating: char, count: k)
+                #expect(try Self.decoded("\"" + run + "x\"") == run + "x")
+                #expect(try Self.decoded("\"" + run + "\"") == run)
+                let start = 1 + run.utf8.count
+                for bad: [UInt8] in [[0xC3, 0x28], [0xE6, 0x97, 0x22], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3]] {
+                    let input = [0x22] + Array(run.utf8) + bad + Array("é\"".utf8)
+                    do {
+                        _ = try JSONDocument.parse(input)
+                        Issue.record("accepted \(bad) after \(k) x \(char)")
+                    } catch {
+                        #expect(error.offset == start, "\(bad) after \(k) x \(char): \(error.message)")
+                    }
+                }
+            }
         }
     }
 }

@@ -6,7 +6,10 @@
  * the exchange, as a proxy does). Stream rows: ns per event for one event fed repeatedly into a
  * stream through apx_stream_translate (the zstd-style call, one event per call, output drained
  * into a reused buffer), and MB/s of a long stream fed in 16 KB pieces from apx_stream_new to
- * the end. Each number is the median of `runs` runs (default 7; the best run in parentheses, a
+ * the end. Agentic rows: a request of N tool round trips (gen_agentic.py: an assistant text + a
+ * tool_use / tool_calls / function_call, then its result) translated in one call, as µs per round
+ * trip (the whole call divided by N; 50, 400 and 1,600 show whether the cost is linear) and MB/s.
+ * Each number is the median of `runs` runs (default 7; the best run in parentheses, a
  * hint of what an unloaded machine gives); each run repeats the operation for about 0.1 s. A row whose translation fails prints "n/a (<error>)".
  */
 #define _POSIX_C_SOURCE 200809L
@@ -109,10 +112,13 @@ static apx_status run_oneshot(void *p, long iters, apx_error *e) {
     return APX_OK;
 }
 
+/* Width of the label column (the longest labels, agentic rows of 1,600 round trips, have 59). */
+#define LABEL "%-60s"
+
 static void na(const char *label, const apx_error *e) {
     char msg[120];
     snprintf(msg, sizeof msg, "%.110s", e->message);
-    printf("%-52s n/a (%s)\n", label, msg);
+    printf(LABEL " n/a (%s)\n", label, msg);
 }
 
 static void row_oneshot(int kind, const char *what, apx_format from, apx_format to, const char *file) {
@@ -123,7 +129,24 @@ static void row_oneshot(int kind, const char *what, apx_format from, apx_format 
     apx_error e;
     double s = measure(run_oneshot, &c, &e);
     if (s < 0) na(label, &e);
-    else printf("%-52s %9.1f MB/s %10.1f us/call   (best %.1f MB/s)\n", label, c.body.len / s / 1e6, s * 1e6, c.body.len / BEST / 1e6);
+    else printf(LABEL " %9.1f MB/s %10.1f us/call   (best %.1f MB/s)\n", label, c.body.len / s / 1e6, s * 1e6, c.body.len / BEST / 1e6);
+    free(c.body.data);
+}
+
+/* A request of `trips` tool round trips (agentic_N.json and its Chat and Responses forms). */
+static void row_agentic(apx_format from, apx_format to, int trips) {
+    const char *prefix = from == APX_FORMAT_OPENAI_CHAT ? "chat_" : from == APX_FORMAT_OPENAI_RESPONSES ? "responses_" : "";
+    char file[64];
+    snprintf(file, sizeof file, "%sagentic_%d.json", prefix, trips);
+    oneshot c = {REQUEST, from, to, load(file)};
+    char label[160];
+    snprintf(label, sizeof label, "agentic %s -> %s %d trips (%.1f KB)", apx_format_name(from), apx_format_name(to), trips,
+             c.body.len / 1000.0);
+    apx_error e;
+    double s = measure(run_oneshot, &c, &e);
+    if (s < 0) na(label, &e);
+    else printf(LABEL " %9.1f MB/s %10.3f us/round trip (best %.3f us)\n", label, c.body.len / s / 1e6, s * 1e6 / trips,
+                BEST * 1e6 / trips);
     free(c.body.data);
 }
 
@@ -165,7 +188,7 @@ static void row_event(const char *what, apx_format from, apx_format to, const ch
     apx_error e;
     double s = measure(run_per_event, &c, &e);
     if (s < 0) na(label, &e);
-    else printf("%-52s %9.0f ns/event (%zu-byte event; best %.0f ns)\n", label, s * 1e9, c.event.len, BEST * 1e9);
+    else printf(LABEL " %9.0f ns/event (%zu-byte event; best %.0f ns)\n", label, s * 1e9, c.event.len, BEST * 1e9);
     free(c.prologue.data);
     free(c.event.data);
 }
@@ -195,7 +218,7 @@ static void row_long(apx_format from, apx_format to, const char *file) {
     apx_error e;
     double s = measure(run_long, &c, &e);
     if (s < 0) na(label, &e);
-    else printf("%-52s %9.1f MB/s %10.1f ms/stream (best %.1f MB/s)\n", label, c.body.len / s / 1e6, s * 1e3, c.body.len / BEST / 1e6);
+    else printf(LABEL " %9.1f MB/s %10.1f ms/stream (best %.1f MB/s)\n", label, c.body.len / s / 1e6, s * 1e3, c.body.len / BEST / 1e6);
     free(c.body.data);
 }
 
@@ -227,6 +250,11 @@ int main(int argc, char **argv) {
     row_oneshot(MODEL, "request_model", A, A, "anthropic_50k.json");
     row_oneshot(MODEL, "request_model", A, A, "anthropic_200k.json");
     row_oneshot(MODEL, "request_model", A, A, "anthropic_1m.json");
+    printf("-- agentic requests: tool round trips --\n");
+    const apx_format agentic[][2] = {{A, C}, {A, R}, {C, A}, {R, A}, {A, A}};
+    const int trips[] = {50, 400, 1600};
+    for (size_t d = 0; d < sizeof agentic / sizeof agentic[0]; d++)
+        for (size_t k = 0; k < sizeof trips / sizeof trips[0]; k++) row_agentic(agentic[d][0], agentic[d][1], trips[k]);
     printf("-- streams --\n");
     row_event("text delta", C, A, "chat_text_prologue.sse", "chat_text_event.sse");
     row_event("tool-argument delta", C, A, "chat_tool_prologue.sse", "chat_tool_event.sse");

@@ -6,6 +6,8 @@ line first), a role:"system" message (~9 KB of environment context), ~15 tools w
 input_schemas (~35 KB in all), and turns with tool_use / tool_result. The 1 MB variants add turns.
 The Chat variants carry the same content in Chat Completions shape. Streams: a prologue, one
 repeated event (text delta, tool-argument delta), and a long stream (~1 MB) per direction.
+Agentic requests (peers/gen_agentic.py): 50, 400 and 1,600 tool round trips in Anthropic, Chat and
+Responses form (agentic_N.json, chat_agentic_N.json, responses_agentic_N.json).
 
 usage: gen_inputs.py OUTDIR
 """
@@ -14,6 +16,11 @@ import json
 import os
 import random
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+import gen_agentic  # noqa: E402  (its own seeded generator: importing it does not change R below)
+
+AGENTIC_ROUND_TRIPS = (50, 400, 1600)
 
 R = random.Random(20261125)
 WORDS = ("the a file function returns value error path module test build config request stream "
@@ -274,6 +281,8 @@ def main():
     for name, data in streams().items():
         with open(os.path.join(out, name + ".sse"), "wb") as f:
             f.write(data)
+    for trips in AGENTIC_ROUND_TRIPS:
+        gen_agentic.write_all(out, trips)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ if [ "${BENCH_SWIFT:-1}" != 0 ] && command -v swift >/dev/null; then
   echo "Swift JSON engine (release; Tests/bench/swift), median of 7 runs"
   (cd "$ROOT/Tests/bench/swift" && APXLATE_LIB_ONLY=1 swift build -c release --scratch-path "$ROOT/.build-bench" >/dev/null)
   "$ROOT/.build-bench/release/json-bench" "$OUT/data/anthropic_50k.json" "$OUT/data/anthropic_1m.json" \
-    "$OUT/data/chat_50k.json" "$OUT/data/chat_response.json"
+    "$OUT/data/chat_50k.json" "$OUT/data/chat_response.json" "$OUT/data/agentic_400.json"
 fi
 if [ "${BENCH_PROXY:-1}" != 0 ] && [ -x "$ROOT/build/bin/apxlate" ] && command -v wrk >/dev/null && command -v nginx >/dev/null; then
   echo

@@ -229,50 +229,94 @@ struct JSONParser {
     /// The offset of the closing quote of the string whose content starts at `start`, and whether
     /// it contains escapes. Non-mutating: `bytes` is only borrowed (no reference counting per
     /// string, which mattered for small stream events).
+    ///
+    /// Plain runs (printable ASCII other than '"' and '\\') are skipped 8 bytes at a time, then 16
+    /// once the first word is plain (short strings end in that first word, long text moves in
+    /// 16-byte steps); a two-character escape goes straight back to those loops, and multi-byte
+    /// UTF-8 is validated sequence after sequence (common 2- and 3-byte forms inline) until ASCII
+    /// resumes.
+    /// Offsets stay within `0...count` (`p < count` or a run of `count - p` bytes is checked
+    /// before every step), so `&+` cannot overflow.
     private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool) {
         var escaped = false
-        let count = bytes.count
-        let words = bytes.span.bytes
+        let span = bytes.span
+        let raw = span.bytes
+        let count = span.count
         var p = start
         while p < count {
-            // Hot path: skip 8 plain bytes at a time (printable ASCII other than '"' and '\\').
-            if count - p >= 8 {
-                let w = UInt64(littleEndian: words.unsafeLoadUnaligned(fromByteOffset: p, as: UInt64.self))
+            if count &- p >= 8 {
+                // one word first: most strings (keys, ids, short values) end inside it
+                let w = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: p, as: UInt64.self))
                 let stops = JSONBytes.parserStops(w)
-                if stops == 0 { p += 8; continue }
-                p += JSONBytes.firstByte(stops)
+                if stops != 0 {
+                    p &+= JSONBytes.firstByte(stops)
+                } else {
+                    p &+= 8
+                    var stopped = false
+                    while count &- p >= 16 {
+                        let pair = JSONBytes.parserStops(JSONBytes.pair(raw, p))
+                        if JSONBytes.any(pair) {
+                            p &+= JSONBytes.firstByte(pair)
+                            stopped = true
+                            break
+                        }
+                        p &+= 16
+                    }
+                    if !stopped { continue }
+                }
             }
-            let b = bytes[p]
-            if b >= 0x20 && b < 0x80 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                p += 1
-                continue
-            }
+            let b = span[p]
             if b == UInt8(ascii: "\"") {
                 return (p, escaped)
             } else if b == UInt8(ascii: "\\") {
                 escaped = true
-                p += 1
-                guard p < count else { break }
-                switch bytes[p] {
+                guard count &- p >= 2 else { break }
+                switch span[p &+ 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    p += 1
+                    p &+= 2
                 case UInt8(ascii: "u"):
-                    guard count - p > 4 else { throw fail("incomplete \\u escape", at: p - 1) }
-                    for i in 1...4 where hexValue(bytes[p + i]) == nil {
-                        throw fail("invalid \\u escape", at: p - 1)
+                    guard count &- p > 5 else { throw fail("incomplete \\u escape", at: p) }
+                    for i in 2...5 where hexValue(span[p &+ i]) == nil {
+                        throw fail("invalid \\u escape", at: p)
                     }
-                    p += 5
+                    p &+= 6
                 default:
-                    throw fail("invalid escape '\\\(describe(p))'", at: p - 1)
+                    throw fail("invalid escape '\\\(describe(p &+ 1))'", at: p)
                 }
+            } else if b >= 0x80 {
+                p = try utf8RunEnd(span, at: p)
             } else if b < 0x20 {
                 throw fail("unescaped control character 0x\(String(b, radix: 16)) in string", at: p)
             } else {
-                p = try utf8SequenceEnd(at: p)
+                p &+= 1 // plain, in the last 7 bytes
             }
         }
         throw fail("unterminated string opened at byte \(start - 1)", at: count)
+    }
+
+    /// Validates the multi-byte UTF-8 sequences from `at` (a byte 0x80 or above) up to the next
+    /// ASCII byte or the end; returns where they end. Two- and three-byte sequences are checked
+    /// inline; four-byte ones and every error go through `utf8SequenceEnd` (the same messages).
+    @inline(__always)
+    private func utf8RunEnd(_ span: Span<UInt8>, at start: Int) throws(TranslateError) -> Int {
+        let count = span.count
+        var p = start
+        repeat {
+            let b0 = span[p]
+            if b0 &- 0xC2 < 0x1E, count &- p >= 2, span[p &+ 1] & 0xC0 == 0x80 {
+                p &+= 2
+            } else if b0 & 0xF0 == 0xE0, count &- p >= 3 {
+                let b1 = span[p &+ 1]
+                let lo: UInt8 = b0 == 0xE0 ? 0xA0 : 0x80
+                let hi: UInt8 = b0 == 0xED ? 0x9F : 0xBF
+                guard b1 >= lo, b1 <= hi, span[p &+ 2] & 0xC0 == 0x80 else { return try utf8SequenceEnd(at: p) }
+                p &+= 3
+            } else {
+                p = try utf8SequenceEnd(at: p)
+            }
+        } while p < count && span[p] >= 0x80
+        return p
     }
 
     /// Validates one multi-byte UTF-8 sequence at `at` (Unicode table 3-7); returns where it ends.

@@ -92,50 +92,99 @@ public struct JSONWriter {
 
     private mutating func appendEscapedBody(bytes s: ArraySlice<UInt8>) { s.withUnsafeBufferPointer { appendEscapedRuns($0) } }
 
-    /// Escapes `"`, `\` and control characters; finds them 8 bytes at a time and copies the runs
-    /// of plain bytes between them with one append each.
+    /// Escapes `"`, `\` and control characters. The text is copied 16 bytes at a time into room
+    /// added to `bytes` in one step, each escape written over the copy where it stands (one
+    /// append per string, not one per run and per escape). The room is the rest of the text plus
+    /// a margin for escapes (an eighth of the text, plus 80 bytes); when the escapes use up
+    /// the margin, the unused room is dropped and the rest goes into new room with twice the
+    /// margin, so dense escapes take a logarithmic number of rounds.
+    /// Short text with nothing to escape is appended as is.
     private mutating func appendEscapedRuns(_ s: UnsafeBufferPointer<UInt8>) {
         let span = s.span
-        let words = span.bytes
         let n = span.count
-        var runStart = 0
         var i = 0
+        if n < 32 { // short (keys, ids, names): usually nothing to escape, one plain append
+            while i < n && !JSONWriter.needsEscape(span[i]) { i &+= 1 }
+            if i == n { bytes.append(contentsOf: s); return }
+            i = 0
+        }
+        var margin = 80 &+ n / 8
         while i < n {
-            if n - i >= 8 {
-                let w = UInt64(littleEndian: words.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let found = JSONBytes.needsEscape(w)
-                if found == 0 { i += 8; continue }
-                i += JSONBytes.firstByte(found)
-            } else {
-                let b = span[i]
-                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { i += 1; continue }
+            // n is a buffer's size, far below Int.max / 2; margin doubles at most log2(6n) times
+            let room = (n &- i) &+ margin
+            bytes.append(addingCapacity: room) { out in
+                out.append(repeating: 0, count: room)
+                var written = 0
+                do {
+                    var region = out.mutableSpan
+                    var dst = region.mutableBytes
+                    written = JSONWriter.escape(span, from: &i, into: &dst)
+                }
+                out.removeLast(room &- written)
             }
-            if runStart < i { bytes.append(contentsOf: s[runStart..<i]) }
-            appendEscape(span[i])
-            i += 1
-            runStart = i
-        }
-        if runStart < n { bytes.append(contentsOf: s[runStart..<n]) }
-    }
-
-    private mutating func appendEscape(_ b: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
-        switch b {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        default:
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(hexDigit(b >> 4))
-            bytes.append(hexDigit(b & 0xF))
+            margin = margin &* 2
         }
     }
 
-    @inline(__always) private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? v + 48 : v + 87 }
+    @inline(__always) private static func needsEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+    }
+
+    /// Writes the escaped form of `src[i...]` at the start of `dst`, which has room for the rest
+    /// of `src` and more; returns the length written, with `i` where it stopped: the end, or an
+    /// escape that could leave less room than the rest of the text needs. Every store stays in
+    /// the room: a 16-byte store at `o` happens with `o + (n - i) <= dst.byteCount` and
+    /// `n - i >= 16`, and an escape (at most 6 bytes for 1 input byte) only when
+    /// `o + (n - i) + 5 <= dst.byteCount`.
+    private static func escape(_ src: Span<UInt8>, from start: inout Int, into dst: inout MutableRawSpan) -> Int {
+        let raw = src.bytes
+        let n = src.count
+        let room = dst.byteCount
+        var i = start
+        var o = 0
+        defer { start = i }
+        while i < n {
+            if n &- i >= 16 {
+                let v = raw.unsafeLoadUnaligned(fromByteOffset: i, as: JSONBytes.Pair.self)
+                dst.storeBytes(of: v, toByteOffset: o, as: JSONBytes.Pair.self)
+                let m = JSONBytes.needsEscape(JSONBytes.Pair(UInt64(littleEndian: v[0]), UInt64(littleEndian: v[1])))
+                if !JSONBytes.any(m) { i &+= 16; o &+= 16; continue }
+                let k = JSONBytes.firstByte(m)
+                i &+= k
+                o &+= k
+            } else if !needsEscape(src[i]) {
+                dst.storeBytes(of: src[i], toByteOffset: o, as: UInt8.self)
+                i &+= 1
+                o &+= 1
+                continue
+            }
+            if room &- o < (n &- i) &+ 5 { break }
+            let b = src[i]
+            i &+= 1
+            dst.storeBytes(of: UInt8(ascii: "\\"), toByteOffset: o, as: UInt8.self)
+            let short: UInt8
+            switch b {
+            case UInt8(ascii: "\""): short = UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): short = UInt8(ascii: "\\")
+            case 0x0A: short = UInt8(ascii: "n")
+            case 0x0D: short = UInt8(ascii: "r")
+            case 0x09: short = UInt8(ascii: "t")
+            case 0x08: short = UInt8(ascii: "b")
+            case 0x0C: short = UInt8(ascii: "f")
+            default:
+                dst.storeBytes(of: UInt8(ascii: "u"), toByteOffset: o &+ 1, as: UInt8.self)
+                dst.storeBytes(of: UInt8(ascii: "0"), toByteOffset: o &+ 2, as: UInt8.self)
+                dst.storeBytes(of: UInt8(ascii: "0"), toByteOffset: o &+ 3, as: UInt8.self)
+                dst.storeBytes(of: hexDigit(b >> 4), toByteOffset: o &+ 4, as: UInt8.self)
+                dst.storeBytes(of: hexDigit(b & 0xF), toByteOffset: o &+ 5, as: UInt8.self)
+                o &+= 6
+                continue
+            }
+            dst.storeBytes(of: short, toByteOffset: o &+ 1, as: UInt8.self)
+            o &+= 2
+        }
+        return o
+    }
+
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? v + 48 : v + 87 }
 }
