@@ -53,7 +53,7 @@ struct JSONText: Equatable, Sendable {
                 switch span[i + 1] {
                 case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "r"): i += 2
                 case UInt8(ascii: "u"):
-                    guard [0x20, 0x09, 0x0A, 0x0D].contains(JSONText.hex4(span, i + 2)) else { return false }
+                    guard [0x20, 0x09, 0x0A, 0x0D].contains(JSONUnescape.hex4(span, i + 2)) else { return false }
                     i += 6
                 default: return false
                 }
@@ -88,12 +88,12 @@ struct JSONText: Equatable, Sendable {
             let b = nextBackslash(span, from: i)
             guard b + 1 < n else { return false }
             guard span[b + 1] == UInt8(ascii: "u") else { i = b + 2; continue }
-            let unit = hex4(span, b + 2)
+            let unit = JSONUnescape.hex4(span, b + 2)
             i = b + 6
             if unit >= 0xDC00 && unit < 0xE000 { return true }
             if unit >= 0xD800 && unit < 0xDC00 {
                 guard n - i >= 6, span[i] == UInt8(ascii: "\\"), span[i + 1] == UInt8(ascii: "u"),
-                      (0xDC00..<0xE000).contains(hex4(span, i + 2)) else { return true }
+                      (0xDC00..<0xE000).contains(JSONUnescape.hex4(span, i + 2)) else { return true }
                 i += 6
             }
         }
@@ -132,17 +132,6 @@ struct JSONText: Equatable, Sendable {
         }
         while i < n && span[i] != UInt8(ascii: "\\") { i += 1 }
         return i
-    }
-
-    /// The value of 4 hex digits at `at` (the parser validated them; missing digits count 0).
-    private static func hex4(_ span: Span<UInt8>, _ at: Int) -> UInt32 {
-        var v: UInt32 = 0
-        var k = at
-        while k < at + 4 && k < span.count {
-            v = v << 4 | (hexValue(span[k]) ?? 0)
-            k += 1
-        }
-        return v
     }
 }
 

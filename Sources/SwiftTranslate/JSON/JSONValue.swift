@@ -334,7 +334,8 @@ enum JSONUnescape {
         return o
     }
 
-    private static func hex4(_ span: Span<UInt8>, _ at: Int) -> UInt32 {
+    /// The value of 4 hex digits at `at` (the parser validated them; missing digits count 0).
+    static func hex4(_ span: Span<UInt8>, _ at: Int) -> UInt32 {
         var v: UInt32 = 0
         var k = at
         while k < at + 4 && k < span.count {
