@@ -41,15 +41,15 @@ enum AnthropicResponseDecoder {
         guard let type = try string(b, "type", path) else { throw TranslateError.invalid("\(path).type", "required") }
         switch type {
         case "text":
-            let text = try string(b, "text", path) ?? ""
+            let text = try FieldReads.optionalText(b, "text", path) ?? JSONText(body: [])
             var citations: [UInt8]? = nil
             if let c = present(b["citations"]) {
                 guard c.isArray else { throw TranslateError.invalid("\(path).citations", "expected an array, got \(c.kindDescription)") }
                 if c.count > 0 { citations = Array(c.raw) }
             }
-            return .text(NText(text, citations: citations))
+            return .text(NText(json: text, citations: citations))
         case "thinking":
-            return .thinking(NThinking(text: try string(b, "thinking", path) ?? "", signature: try string(b, "signature", path)))
+            return .thinking(NThinking(json: try FieldReads.optionalText(b, "thinking", path) ?? JSONText(body: []), signature: try string(b, "signature", path)))
         case "redacted_thinking":
             return .redactedThinking(try string(b, "data", path) ?? "")
         case "tool_use":

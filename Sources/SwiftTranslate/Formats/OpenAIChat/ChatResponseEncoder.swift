@@ -10,11 +10,14 @@ import Musl
 /// `annotations`; what Chat cannot show is dropped with a warning.
 enum ChatResponseEncoder {
     static func encode(_ r: NResponse, _ ctx: inout TranslationContext) throws(TranslateError) -> [UInt8] {
-        var content = ""
+        var texts: [JSONText] = []
         var hasText = false
         var contentScalars = 0
         var refusal: String? = nil
-        var reasoning: [String] = []
+        var reasoning: [JSONText] = []
+        // Annotation offsets count Unicode scalars of the text before: only decoded when a
+        // block has citations.
+        let citing = r.content.contains { if case .text(let t) = $0 { return t.citations != nil } else { return false } }
         var calls: [NToolCall] = []
         var hasReasoningDetails = false
         var annotations = JSONWriter(capacity: 0)
@@ -23,16 +26,18 @@ enum ChatResponseEncoder {
         for (i, part) in r.content.enumerated() {
             switch part {
             case .text(let t):
-                let scalars = t.text.unicodeScalars.count
-                if let c = t.citations {
-                    annotationCount += citations(c, start: contentScalars, end: contentScalars + scalars, into: &annotations, "content[\(i)]", &ctx)
+                if citing {
+                    let scalars = t.text.unicodeScalars.count
+                    if let c = t.citations {
+                        annotationCount += citations(c, start: contentScalars, end: contentScalars + scalars, into: &annotations, "content[\(i)]", &ctx)
+                    }
+                    contentScalars += scalars
                 }
-                content += t.text
+                texts.append(t.json)
                 hasText = true
-                contentScalars += scalars
             case .refusal(let s): refusal = (refusal ?? "") + s
             case .thinking(let t):
-                reasoning.append(t.text)
+                reasoning.append(t.json)
                 hasReasoningDetails = true
             case .redactedThinking: hasReasoningDetails = true
             case .toolCall(let c): calls.append(c)
@@ -61,7 +66,7 @@ enum ChatResponseEncoder {
         w.key("message")
         w.beginObject()
         w.field("role", "assistant")
-        if hasText { w.field("content", content) } else { w.fieldNull("content") }
+        if hasText { w.key("content"); ChatMessagesEncoder.writeJoined(texts, "", &w) } else { w.fieldNull("content") }
         if let refusal { w.field("refusal", refusal) } else { w.fieldNull("refusal") }
         if !calls.isEmpty {
             ChatMessagesEncoder.writeToolCalls(calls, &w) { $0 }
@@ -74,7 +79,7 @@ enum ChatResponseEncoder {
         }
         let field = ctx.config.clientReasoningField
         if field != .none {
-            if !reasoning.isEmpty { w.field(field.rawValue, reasoning.joined(separator: "\n\n")) }
+            if !reasoning.isEmpty { w.key(field.rawValue); ChatMessagesEncoder.writeJoined(reasoning, "\n\n", &w) }
             if hasReasoningDetails { writeReasoningDetails(&w, r.content) }
         }
         w.endObject()
