@@ -64,13 +64,16 @@ struct JSONNode {
     var kind: JSONKind
     /// Strings only: the raw text contains a backslash escape.
     var escaped: Bool
+    /// Strings only: one of them is a `\\uXXXX` escape (JSONText checks those for lone surrogates).
+    var unicodeEscaped: Bool
     private var start32: UInt32
     private var end32: UInt32
     private var next32: UInt32
 
-    init(kind: JSONKind, escaped: Bool, start: Int, end: Int, next: Int) {
+    init(kind: JSONKind, escaped: Bool, unicodeEscaped: Bool = false, start: Int, end: Int, next: Int) {
         self.kind = kind
         self.escaped = escaped
+        self.unicodeEscaped = unicodeEscaped
         start32 = UInt32(truncatingIfNeeded: start)
         end32 = UInt32(truncatingIfNeeded: end)
         next32 = UInt32(truncatingIfNeeded: next)

@@ -220,10 +220,10 @@ struct JSONParser {
     /// Validates a string (escapes and UTF-8) and records its content range.
     private mutating func parseString() throws(TranslateError) {
         let start = pos + 1
-        let (end, escaped) = try scanString(from: start)
+        let (end, escaped, unicode) = try scanString(from: start)
         pos = end + 1
         guard recording else { return }
-        nodes.append(JSONNode(kind: .string, escaped: escaped, start: start, end: end, next: nodes.count + 1))
+        nodes.append(JSONNode(kind: .string, escaped: escaped, unicodeEscaped: unicode, start: start, end: end, next: nodes.count + 1))
     }
 
     /// The offset of the closing quote of the string whose content starts at `start`, and whether
@@ -237,8 +237,9 @@ struct JSONParser {
     /// resumes.
     /// Offsets stay within `0...count` (`p < count` or a run of `count - p` bytes is checked
     /// before every step), so `&+` cannot overflow.
-    private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool) {
+    private func scanString(from start: Int) throws(TranslateError) -> (end: Int, escaped: Bool, unicode: Bool) {
         var escaped = false
+        var unicode = false
         let span = bytes.span
         let raw = span.bytes
         let count = span.count
@@ -267,7 +268,7 @@ struct JSONParser {
             }
             let b = span[p]
             if b == UInt8(ascii: "\"") {
-                return (p, escaped)
+                return (p, escaped, unicode)
             } else if b == UInt8(ascii: "\\") {
                 escaped = true
                 guard count &- p >= 2 else { break }
@@ -280,6 +281,7 @@ struct JSONParser {
                     for i in 2...5 where hexValue(span[p &+ i]) == nil {
                         throw fail("invalid \\u escape", at: p)
                     }
+                    unicode = true
                     p &+= 6
                 default:
                     throw fail("invalid escape '\\\(describe(p &+ 1))'", at: p)

@@ -19,7 +19,7 @@ struct JSONText: Equatable, Sendable {
         guard value.isString else { return nil }
         let raw = value.raw
         let body = raw.dropFirst().dropLast()
-        if value.node.escaped && JSONText.hasLoneSurrogate(body) {
+        if value.node.unicodeEscaped && JSONText.hasLoneSurrogate(body) {
             self.init(escaping: value.string ?? "")
         } else {
             self.init(body: body)
@@ -81,7 +81,6 @@ struct JSONText: Equatable, Sendable {
     /// True when a `\uD800`–`\uDFFF` escape in the body is not half of a surrogate pair.
     static func hasLoneSurrogate(_ body: ArraySlice<UInt8>) -> Bool {
         let span = body.span
-        guard mayHaveUnicodeEscape(span) else { return false }
         let n = span.count
         var i = 0
         while true {
@@ -97,26 +96,6 @@ struct JSONText: Equatable, Sendable {
                 i += 6
             }
         }
-    }
-
-    /// False when no backslash is followed by `u` (7 positions per 8-byte load, so that a pair
-    /// split across loads is seen by the next one). `\\u` (an escaped backslash, then "u") is
-    /// a false positive the exact scan sorts out.
-    private static func mayHaveUnicodeEscape(_ span: Span<UInt8>) -> Bool {
-        let n = span.count
-        let raw = span.bytes
-        var i = 0
-        while n - i >= 8 {
-            let w = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let pairs = JSONBytes.equal(w, UInt8(ascii: "\\")) & (JSONBytes.equal(w, UInt8(ascii: "u")) >> 8)
-            if pairs != 0 { return true }
-            i += 7
-        }
-        while i + 1 < n {
-            if span[i] == UInt8(ascii: "\\") && span[i + 1] == UInt8(ascii: "u") { return true }
-            i += 1
-        }
-        return false
     }
 
     /// The index of the first backslash at or after `from`, or `span.count`; 8 bytes at a time.
